@@ -1,0 +1,84 @@
+# Coach & Mentor. `make run` and `make test` set up everything they need on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+MODEL  := models/coach-mentor.tar.gz
+SPACY  := build/spacy_pipeline/meta.json
+TRAIN_DATA := $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
+TRAIN_CODE := $(wildcard bot/nlu/*.py bot/policies/*.py)
+DATA_ARGS  := --data data/nlu data/rules data/stories
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONHASHSEED ?= 0
+
+.PHONY: help venv spacy train run chat test test-unit test-stories test-e2e test-browser validate lint clean browser-deps
+
+help:
+	@echo "make run    - set up, train if needed, start the bot on port 5005 (Ctrl-C stops)"
+	@echo "make test   - set up, train if needed, run the whole test suite"
+	@echo "make train | chat | lint | validate | clean"
+
+# --- environment -----------------------------------------------------------------
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@PY310=$$(scripts/find_python310.sh) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PY310"; "$$PY310" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade "pip<24.1" "setuptools<71" wheel
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	@touch $@
+
+venv: $(VENV)/.installed
+
+# --- NLU resources and model -----------------------------------------------------
+$(SPACY): $(VENV)/.installed bot/nlu/build_spacy_pipeline.py data/content/topics.yml
+	$(PY) -m bot.nlu.build_spacy_pipeline build/spacy_pipeline
+
+spacy: $(SPACY)
+
+# Rasa retrains only what changed (its cache lives in .rasa/); Make skips it entirely
+# when neither data, config nor the custom components changed.
+$(MODEL): $(SPACY) config.yml domain.yml $(TRAIN_DATA) $(TRAIN_CODE)
+	$(RASA) train $(DATA_ARGS) --config config.yml --domain domain.yml \
+	  --out models --fixed-model-name coach-mentor
+	@touch $@
+
+train: $(MODEL)
+
+# --- running ---------------------------------------------------------------------
+run: $(MODEL)
+	$(PY) -m bot.run
+
+chat: $(VENV)/.installed
+	$(PY) -m bot.chat
+
+# --- checks ----------------------------------------------------------------------
+validate: $(VENV)/.installed $(SPACY)
+	$(RASA) data validate --fail-on-warnings $(DATA_ARGS) --config config.yml --domain domain.yml
+
+lint: validate
+	$(PY) -m compileall -q bot actions tests
+	$(PY) -m pyflakes bot actions tests
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  { echo "Installing Debian's chromium for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) || \
+	    echo "warning: could not install chromium; browser tests will be skipped"; }
+
+test-unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit -q
+
+test-stories: $(MODEL)
+	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories \
+	  --fail-on-prediction-errors
+
+test-e2e: $(MODEL)
+	$(PY) -m pytest tests/e2e tests/nlu -q
+
+test: validate $(MODEL) browser-deps
+	$(MAKE) test-stories
+	$(PY) -m pytest tests -q -rs
+
+clean:
+	rm -rf build models results .rasa var/*.db tests/artifacts

@@ -1,0 +1,86 @@
+"""Helpers every action uses: dispatching Replies, reading the tracker, reaching the store."""
+import logging
+from typing import Any, Dict, Iterable, List, Optional, Union
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.reply import Reply
+
+logger = logging.getLogger(__name__)
+
+
+def say(dispatcher: CollectingDispatcher, replies: Union[Reply, Iterable[Reply]]) -> None:
+    for reply in [replies] if isinstance(replies, Reply) else replies:
+        dispatcher.utter_message(**reply.as_message())
+
+
+def persona(tracker: Tracker) -> Optional[str]:
+    return tracker.get_slot("persona")
+
+
+def text_of(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def intent_of(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def topic_of(tracker: Tracker) -> Optional[str]:
+    """The topic of this message if one was recognised, else the conversation's topic."""
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == "topic" and entity.get("value"):
+            return entity["value"]
+    return tracker.get_slot("topic")
+
+
+def message_metadata(tracker: Tracker) -> Dict[str, Any]:
+    return (tracker.latest_message or {}).get("metadata") or {}
+
+
+def person_timezone(tracker: Tracker) -> Optional[str]:
+    """The IANA time zone the channel reported (metadata `timezone` or Slack's `tz`)."""
+    metadata = message_metadata(tracker)
+    zone = metadata.get("timezone") or metadata.get("tz")
+    return zone if isinstance(zone, str) and zone else None
+
+
+def channel_of(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or "rest"
+
+
+def user_texts(tracker: Tracker, limit: int = 10) -> List[str]:
+    """What the person said in this session, oldest first (for recommendations)."""
+    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return [t for t in texts if t and not t.startswith("/")][-limit:]
+
+
+def last_bot_metadata(tracker: Tracker) -> Dict[str, Any]:
+    """persona/technique of the bot's previous message (before this user turn)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                pass
+            seen_user = True
+            continue
+        if event.get("event") == "bot" and seen_user:
+            metadata = event.get("metadata") or {}
+            inner = metadata.get("metadata") if isinstance(metadata.get("metadata"), dict) else metadata
+            if inner.get("technique"):
+                return inner
+    return {}
+
+
+def host():
+    from bot.personas import host as host_engine
+
+    return host_engine
+
+
+
+def now_utc():
+    from bot.clock import now
+
+    return now()

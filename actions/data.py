@@ -1,0 +1,59 @@
+"""The person's data: delete everything (after one confirmation) or export it as JSON."""
+import json
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import host, intent_of, say
+from bot import goal_views
+from bot.store import StoreUnavailable, get_store
+
+
+class ActionDeleteData(Action):
+    def name(self) -> Text:
+        return "action_delete_data"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        say(dispatcher, goal_views.delete_confirmation())
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("expecting", "delete_confirm")]
+
+
+class ActionDeleteDataConfirmed(Action):
+    """Only an explicit yes deletes; anything else keeps the data."""
+
+    def name(self) -> Text:
+        return "action_delete_data_confirmed"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if intent_of(tracker) != "affirm":
+            say(dispatcher, goal_views.simple("delete.cancelled"))
+            return [SlotSet("expecting", None)]
+        try:
+            counts = get_store().delete_person(tracker.sender_id)
+        except StoreUnavailable:
+            say(dispatcher, host().store_unavailable())
+            return [SlotSet("expecting", None)]
+        reply = goal_views.deletion_done(counts)
+        # erase_history asks the channel to delete the conversation's events once this
+        # turn is saved (see bot/channels/erasure.py); the channel strips the flag.
+        dispatcher.utter_message(text=reply.text, metadata={**reply.metadata, "erase_history": True})
+        return [SlotSet("expecting", None)]
+
+
+class ActionExportData(Action):
+    def name(self) -> Text:
+        return "action_export_data"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        try:
+            exported = get_store().export_person(tracker.sender_id)
+        except StoreUnavailable:
+            say(dispatcher, host().store_unavailable())
+            return []
+        intro = goal_views.simple("export.intro")
+        text = f"{intro.text}\n{json.dumps(exported, ensure_ascii=False, indent=2, default=str)}"
+        dispatcher.utter_message(text=text, json_message=exported, metadata=intro.metadata)
+        return []

@@ -1,0 +1,193 @@
+"""Goals, progress and follow-ups: recording, listing, progress, check-ins, dropping."""
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (channel_of, host, intent_of, now_utc, persona, person_timezone,
+                            say, text_of)
+from bot import goal_views
+from bot.store import StoreUnavailable, get_store
+
+_NUMBER = re.compile(r"\b(?:goal\s*#?\s*)?(\d{1,3})\b", re.IGNORECASE)
+_DONE = re.compile(r"\b(done|finished|completed|complete|achieved|nailed|did it)\b", re.IGNORECASE)
+_NOT_DONE = re.compile(r"\b(not done|not finished|haven'?t|didn'?t|not yet)\b", re.IGNORECASE)
+
+
+def record_goal(dispatcher: CollectingDispatcher, tracker: Tracker, **fields: Any) -> Optional[Dict[str, Any]]:
+    """Stores a goal for this person; on a store outage says so and returns None."""
+    try:
+        return get_store().add_goal(tracker.sender_id, fields.pop("text"), **fields)
+    except StoreUnavailable:
+        say(dispatcher, host().store_unavailable())
+        return None
+
+
+def pick_goal(goals: List[Dict[str, Any]], text: str) -> Optional[Dict[str, Any]]:
+    """The goal a message is about: by number, by words, or the only active one."""
+    match = _NUMBER.search(text)
+    if match:
+        number = int(match.group(1))
+        for goal in goals:
+            if goal["number"] == number:
+                return goal
+    active = [g for g in goals if g["status"] == "active"]
+    if len(active) == 1:
+        return active[0]
+    return None
+
+
+class ActionListGoals(Action):
+    def name(self) -> Text:
+        return "action_list_goals"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        try:
+            say(dispatcher, goal_views.goal_list(get_store().list_goals(tracker.sender_id)))
+        except StoreUnavailable:
+            say(dispatcher, host().store_unavailable())
+        return []
+
+
+class ActionReportProgress(Action):
+    """Attaches progress to the right goal (asking which when unclear); done marks it done."""
+
+    def name(self) -> Text:
+        return "action_report_progress"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = text_of(tracker)
+        expecting = tracker.get_slot("expecting") == "which_goal"
+        progress_text = tracker.get_slot("pending_progress") if expecting else text
+        try:
+            store = get_store()
+            goals = store.list_goals(tracker.sender_id)
+            if not goals:
+                say(dispatcher, goal_views.simple("progress.no_goals"))
+                return [SlotSet("expecting", None)]
+            goal = pick_goal(goals, text) or _by_words(store, tracker.sender_id, text)
+            if goal is None:
+                if expecting:  # asked once already: leave it rather than loop
+                    say(dispatcher, goal_views.goal_list(goals))
+                    return [SlotSet("expecting", None), SlotSet("pending_progress", None)]
+                say(dispatcher, goal_views.goal_choice("progress.which_goal", goals))
+                return [SlotSet("expecting", "which_goal"), SlotSet("pending_progress", text)]
+            done = bool(_DONE.search(progress_text or "")) and not _NOT_DONE.search(progress_text or "")
+            store.add_progress(tracker.sender_id, goal["id"], progress_text or text, done=done)
+        except StoreUnavailable:
+            say(dispatcher, host().store_unavailable())
+            return []
+        if done:
+            say(dispatcher, goal_views.simple("progress.done", number=goal["number"], text=goal["text"]))
+        else:
+            say(dispatcher, goal_views.simple("progress.noted", number=goal["number"], text=goal["text"], progress=progress_text))
+        say(dispatcher, _progress_reply(tracker, goal, progress_text or text, done))
+        return [SlotSet("expecting", None), SlotSet("pending_progress", None)]
+
+
+def _by_words(store: Any, sender_id: str, text: str) -> Optional[Dict[str, Any]]:
+    found = store.find_goals(sender_id, text)
+    return found[0] if len(found) == 1 else None
+
+
+def _progress_reply(tracker: Tracker, goal: Dict[str, Any], progress: str, done: bool):
+    if persona(tracker) == "mentor":
+        from bot.personas import mentor
+
+        return mentor.progress_feedback(goal["text"], progress, done)
+    from bot.personas import coach
+
+    reply, _ = coach.outside_grow("progress_done" if done else "progress_not_done",
+                                  goal.get("topic"), progress, tracker.get_slot("asked_questions") or [])
+    return reply
+
+
+class ActionRequestFollowup(Action):
+    """A check-in at the time the person names, in their time zone (UTC if unknown)."""
+
+    def name(self) -> Text:
+        return "action_request_followup"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from bot.timeparse import parse_when
+
+        text, zone = text_of(tracker), person_timezone(tracker)
+        expecting = tracker.get_slot("expecting") == "followup_when"
+        if expecting and intent_of(tracker) == "deny":
+            say(dispatcher, goal_views.simple("followup.declined"))
+            return [SlotSet("expecting", None)]
+        when = parse_when(text, now_utc(), zone)
+        if when is None:
+            if expecting or intent_of(tracker) == "affirm":
+                say(dispatcher, goal_views.simple("followup.unparsed" if not intent_of(tracker) == "affirm" else "followup.ask_when"))
+                return [SlotSet("expecting", "followup_when")]
+            say(dispatcher, goal_views.simple("followup.ask_when"))
+            return [SlotSet("expecting", "followup_when")]
+        try:
+            store = get_store()
+            goal = _followup_goal(store, tracker)
+            store.add_followup(tracker.sender_id, when, goal_id=goal["id"] if goal else None,
+                               channel=channel_of(tracker))
+            if zone:
+                store.set_timezone(tracker.sender_id, zone)
+        except StoreUnavailable:
+            say(dispatcher, host().store_unavailable())
+            return []
+        say(dispatcher, goal_views.followup_confirmation(when, zone, goal["text"] if goal else None))
+        return [SlotSet("expecting", None)]
+
+
+def _followup_goal(store: Any, tracker: Tracker) -> Optional[Dict[str, Any]]:
+    goals = store.list_goals(tracker.sender_id)
+    last_id = tracker.get_slot("last_goal_id")
+    for goal in goals:
+        if last_id is not None and goal["id"] == int(last_id) and goal["status"] == "active":
+            return goal
+    return pick_goal(goals, text_of(tracker))
+
+
+class ActionDropGoal(Action):
+    def name(self) -> Text:
+        return "action_drop_goal"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = text_of(tracker)
+        try:
+            store = get_store()
+            goals = store.list_goals(tracker.sender_id)
+            if not goals:
+                say(dispatcher, goal_views.goal_list(goals))
+                return []
+            goal = pick_goal(goals, text) or _by_words(store, tracker.sender_id, text)
+            if goal is None:
+                say(dispatcher, goal_views.goal_choice("drop.which_goal", goals))
+                return []
+            store.set_status(tracker.sender_id, goal["id"], "dropped")
+        except StoreUnavailable:
+            say(dispatcher, host().store_unavailable())
+            return []
+        say(dispatcher, goal_views.simple("drop.done", number=goal["number"], text=goal["text"]))
+        return []
+
+
+class ActionFollowupDue(Action):
+    """A check-in pushed by the scheduler (trigger_intent followup_due)."""
+
+    def name(self) -> Text:
+        return "action_followup_due"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from bot.followups import checkin_for_followup
+
+        followup_id = next((e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
+                            if e.get("entity") == "followup_id"), None)
+        try:
+            reply = checkin_for_followup(tracker.sender_id, followup_id)
+        except StoreUnavailable:
+            return []
+        if reply is not None:
+            say(dispatcher, reply)
+        return []

@@ -1,0 +1,226 @@
+"""GROW coaching: starting it, validating answers, asking questions, finishing it."""
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (channel_of, host, intent_of, now_utc, person_timezone, say,
+                            text_of, topic_of)
+from bot.personas import coach
+from bot.personas.recommend import recommend
+
+FORM = "grow_form"
+# A featurized flag: rules continue into the form when an action sets it (data/rules/grow.yml).
+GROW_REQUESTED = "grow_requested"
+ADVICE_INTENTS = {"ask_advice", "ask_resource"}
+
+
+def decided(events: List[EventType]) -> List[EventType]:
+    """Actions that may lead into GROW always say whether they do (rules branch on it)."""
+    if any(e.get("event") == "slot" and e.get("name") == GROW_REQUESTED and e.get("value") for e in events):
+        return events
+    return events + [SlotSet(GROW_REQUESTED, False)]
+
+
+def grow_values(tracker: Tracker) -> Dict[str, Any]:
+    return {slot: tracker.get_slot(slot) for slot in coach.GROW_SLOTS}
+
+
+def grow_in_progress(tracker: Tracker) -> bool:
+    """A GROW conversation was started and not yet recorded."""
+    return bool(tracker.get_slot("grow_goal"))
+
+
+def start_grow_events(goal_text: str, topic: Optional[str]) -> List[EventType]:
+    events: List[EventType] = [SlotSet(slot, None) for slot in coach.GROW_SLOTS[1:]]
+    return events + [
+        SlotSet("grow_goal", goal_text),
+        SlotSet("grow_last_answer", goal_text),
+        SlotSet("grow_last_slot", "grow_goal"),
+        SlotSet("grow_retry", None),
+        SlotSet("topic", topic),
+        SlotSet(GROW_REQUESTED, True),
+    ]
+
+
+class ActionSetGoal(Action):
+    """A goal or challenge: the coach starts GROW, the mentor makes it concrete."""
+
+    def name(self) -> Text:
+        return "action_set_goal"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from actions.goals import record_goal
+
+        text, topic = text_of(tracker), topic_of(tracker)
+        events: List[EventType] = []
+        role = tracker.get_slot("persona")
+        if role is None:
+            recommendation = recommend([text])
+            role = recommendation.role or "coach"
+            say(dispatcher, host().auto_role_announcement(role, recommendation.reason_key or "set_goal"))
+            events.append(SlotSet("persona", role))
+        if role == "coach":
+            return events + start_grow_events(text, topic)
+        events.append(SlotSet(GROW_REQUESTED, False))
+        say(dispatcher, _mentor().goal_setting(text, topic))
+        goal = record_goal(dispatcher, tracker, text=text, topic=topic, persona="mentor")
+        if goal is not None:
+            events.append(SlotSet("last_goal_id", goal["id"]))
+        return events + [SlotSet("topic", topic)]
+
+
+def _mentor():
+    from bot.personas import mentor
+
+    return mentor
+
+
+class ValidateGrowForm(FormValidationAction):
+    """Keeps real answers; turns vague ones, "I don't know" and advice pleas into a re-ask."""
+
+    def name(self) -> Text:
+        return "validate_grow_form"
+
+
+    def _check(self, slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
+        text = value if isinstance(value, str) else ("" if value is None else str(value))
+        intent = intent_of(tracker)
+        if intent in ADVICE_INTENTS:
+            count = int(tracker.get_slot("advice_requests") or 0) + 1
+            retry = "advice_plea" if count < 2 else "advice_plea_repeat"
+            return {slot: None, "grow_retry": retry, "advice_requests": float(count)}
+        if intent == "set_goal" and slot != "grow_goal":
+            new_topic = topic_of(tracker)
+            if new_topic and new_topic != tracker.get_slot("topic"):
+                # A change of topic: start GROW again on the new goal.
+                cleared = {s: None for s in coach.GROW_SLOTS}
+                return {**cleared, "grow_goal": text, "topic": new_topic,
+                        "grow_last_answer": text, "grow_last_slot": "grow_goal"}
+        kind = coach.classify_answer(text, slot)
+        if kind in ("vague", "empty"):
+            return {slot: None, "grow_retry": "vague"}
+        if kind == "dont_know":
+            return {slot: None, "grow_retry": "dont_know"}
+        if slot == "grow_commitment":
+            score = coach.parse_scale(text)
+            if score is None:
+                return {slot: None, "grow_retry": "vague"}
+            text = str(score)
+        return {slot: text, "grow_retry": None, "grow_last_answer": text, "grow_last_slot": slot}
+
+    def __getattr__(self, attribute: str) -> Any:
+        # validate_<slot> for every GROW slot, all through one check.
+        prefix = "validate_"
+        if attribute.startswith(prefix) and attribute[len(prefix):] in coach.GROW_SLOTS:
+            slot = attribute[len(prefix):]
+
+            def validate_slot(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+                return self._check(slot, value, tracker)
+
+            return validate_slot
+        raise AttributeError(attribute)
+
+
+class AskGrowSlot(Action, ABC):
+    """Asks for one GROW slot with a question from the bank, reflecting the last answer."""
+
+    @abstractmethod
+    def slot_name(self) -> str:
+        ...
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot_name()}"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        slot = self.slot_name()
+        asked = list(tracker.get_slot("asked_questions") or [])
+        retry = tracker.get_slot("grow_retry")
+        last_slot = tracker.get_slot("grow_last_slot")
+        previous = tracker.get_slot("grow_last_answer")
+        new_stage = last_slot and (last_slot == "grow_goal" or coach.STAGE_OF.get(last_slot) != coach.STAGE_OF[slot])
+        commitment = coach.parse_scale(tracker.get_slot("grow_commitment") or "")
+        reply, question_id = coach.ask(
+            slot, tracker.get_slot("topic"), asked,
+            previous_answer=previous if (new_stage and not retry) else None,
+            retry=retry, commitment=commitment,
+        )
+        say(dispatcher, reply)
+        if question_id:
+            asked.append(question_id)
+        return [SlotSet("asked_questions", asked), SlotSet("grow_retry", None),
+                SlotSet("grow_last_answer", None), SlotSet("grow_last_slot", None),
+                SlotSet(GROW_REQUESTED, False)]
+
+
+for _slot in coach.GROW_SLOTS:
+    _cls = type(f"AskGrow_{_slot}", (AskGrowSlot,), {"slot_name": lambda self, s=_slot: s})
+    globals()[_cls.__name__] = _cls
+
+
+class ActionGrowComplete(Action):
+    """Records the goal, sums up in the person's words and offers a check-in."""
+
+    def name(self) -> Text:
+        return "action_grow_complete"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from actions.goals import record_goal
+        from bot.timeparse import parse_deadline
+
+        values = grow_values(tracker)
+        deadline = None
+        if values.get("grow_deadline"):
+            deadline = parse_deadline(values["grow_deadline"], now_utc(), person_timezone(tracker))
+        goal = record_goal(
+            dispatcher, tracker, text=values["grow_goal"], topic=tracker.get_slot("topic"),
+            persona="coach", measure=values.get("grow_measure"),
+            first_step=values.get("grow_first_step"), deadline=deadline,
+            deadline_text=values.get("grow_deadline"),
+            commitment=coach.parse_scale(values.get("grow_commitment") or ""),
+        )
+        if goal is None:  # store unavailable: keep every answer so "continue" can retry
+            return [SlotSet(GROW_REQUESTED, False)]
+        say(dispatcher, coach.summary(values))
+        return [SlotSet(slot, None) for slot in coach.GROW_SLOTS] + [
+            SlotSet("last_goal_id", float(goal["id"])), SlotSet("expecting", "followup_when"),
+            SlotSet("advice_requests", 0.0), SlotSet(GROW_REQUESTED, False),
+        ]
+
+
+class ActionStopFlow(Action):
+    """stop/cancel: leaves GROW or a role-play, keeping every answer given so far."""
+
+    def name(self) -> Text:
+        return "action_stop_flow"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        say(dispatcher, host().stop_confirmation())
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("expecting", None),
+                SlotSet(GROW_REQUESTED, False),
+                SlotSet("offer", "resume" if grow_in_progress(tracker) else None)]
+
+
+class ActionContinueFlow(Action):
+    """"let's continue": picks GROW up where it stopped, or says what can be done."""
+
+    def name(self) -> Text:
+        return "action_continue_flow"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        return decided(resume_or_offer(dispatcher, tracker))
+
+
+def resume_or_offer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    if grow_in_progress(tracker):
+        events: List[EventType] = [SlotSet("grow_retry", "resume"), SlotSet("offer", None)]
+        if tracker.get_slot("persona") != "coach":
+            say(dispatcher, host().switch_announcement("coach", tracker.get_slot("topic")))
+            events.append(SlotSet("persona", "coach"))
+        return events + [SlotSet(GROW_REQUESTED, True)]
+    say(dispatcher, host().capabilities())
+    return [SlotSet("offer", None)]

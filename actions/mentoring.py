@@ -1,0 +1,126 @@
+"""Advice, resources, role-play and plan feedback (and the coach's refusal to advise)."""
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import host, persona, say, text_of, topic_of
+from actions.personas import meet_mentor
+from bot.personas import coach, mentor, roleplay
+from bot.personas.plan_review import review
+
+
+def _as_mentor(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[EventType]:
+    """No role chosen yet: the mentor fits a request for advice; say so and how to change."""
+    if persona(tracker) is not None:
+        return []
+    say(dispatcher, host().auto_role_announcement("mentor", reason))
+    say(dispatcher, meet_mentor(tracker))
+    return [SlotSet("persona", "mentor"), SlotSet("mentor_met", True)]
+
+
+def _coach_turns_back(dispatcher: CollectingDispatcher, tracker: Tracker, plea: str) -> List[EventType]:
+    """The coach answers a plea for advice with a question; the second time it offers the mentor."""
+    count = int(tracker.get_slot("advice_requests") or 0) + 1
+    kind = plea if count < 2 else "advice_plea_repeat"
+    asked = list(tracker.get_slot("asked_questions") or [])
+    reply, question_id = coach.outside_grow(kind, topic_of(tracker), text_of(tracker), asked)
+    say(dispatcher, reply)
+    events: List[EventType] = [SlotSet("advice_requests", float(count)),
+                               SlotSet("asked_questions", asked + ([question_id] if question_id else []))]
+    if count >= 2:
+        events.append(SlotSet("offer", "mentor"))
+    return events
+
+
+def mentor_answer(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> List[EventType]:
+    topic, text = topic_of(tracker), text_of(tracker)
+    replies = mentor.resources(topic, text) if kind == "resource" else mentor.advice(topic, text)
+    say(dispatcher, replies)
+    if topic is None:
+        return [SlotSet("expecting", "mentor_topic"), SlotSet("offer", kind)]
+    return [SlotSet("topic", topic), SlotSet("expecting", None)]
+
+
+class ActionAskAdvice(Action):
+    def name(self) -> Text:
+        return "action_ask_advice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if persona(tracker) == "coach":
+            return _coach_turns_back(dispatcher, tracker, "advice_plea")
+        return _as_mentor(dispatcher, tracker, "ask_advice") + mentor_answer(dispatcher, tracker, "advice")
+
+
+class ActionAskResource(Action):
+    def name(self) -> Text:
+        return "action_ask_resource"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if persona(tracker) == "coach":
+            return _coach_turns_back(dispatcher, tracker, "resource_plea")
+        return _as_mentor(dispatcher, tracker, "ask_resource") + mentor_answer(dispatcher, tracker, "resource")
+
+
+class ActionMentorClarified(Action):
+    """The answer to the mentor's 'which area?' question: now give what was asked for."""
+
+    def name(self) -> Text:
+        return "action_mentor_clarified"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        kind = "resource" if tracker.get_slot("offer") == "resource" else "advice"
+        events = mentor_answer(dispatcher, tracker, kind)
+        # Asked once already: never loop on the clarifying question.
+        return events + [SlotSet("expecting", None), SlotSet("offer", None)]
+
+
+class ActionRequestRoleplay(Action):
+    """Role-play is a mentoring technique: the mentor takes over (and says so) if needed."""
+
+    def name(self) -> Text:
+        return "action_request_roleplay"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from rasa_sdk.events import ActiveLoop
+
+        events: List[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
+        if persona(tracker) != "mentor":
+            say(dispatcher, host().switch_announcement("mentor", topic_of(tracker)))
+            say(dispatcher, meet_mentor(tracker))
+            events += [SlotSet("persona", "mentor"), SlotSet("mentor_met", True)]
+        replies, state = roleplay.start(text_of(tracker), topic_of(tracker))
+        say(dispatcher, replies)
+        return events + [SlotSet("roleplay_state", state)]
+
+
+class ActionRoleplayTurn(Action):
+    def name(self) -> Text:
+        return "action_roleplay_turn"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        state = tracker.get_slot("roleplay_state")
+        if not isinstance(state, dict):
+            return [SlotSet("roleplay_state", None)]
+        replies, state, finished = roleplay.turn(state, text_of(tracker))
+        say(dispatcher, replies)
+        return [SlotSet("roleplay_state", None if finished else state)]
+
+
+class ActionSharePlan(Action):
+    """A plan: the mentor says what is strong, what is risky and one improvement."""
+
+    def name(self) -> Text:
+        return "action_share_plan"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if persona(tracker) == "coach":
+            asked = list(tracker.get_slot("asked_questions") or [])
+            reply, question_id = coach.outside_grow("plan_shared", topic_of(tracker), text_of(tracker), asked)
+            say(dispatcher, reply)
+            return [SlotSet("asked_questions", asked + ([question_id] if question_id else []))]
+        events = _as_mentor(dispatcher, tracker, "plan")
+        say(dispatcher, review(text_of(tracker), topic_of(tracker)))
+        return events + [SlotSet("expecting", None)]

@@ -1,0 +1,152 @@
+"""Choosing, switching, recommending and explaining the two roles."""
+from typing import List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (host, intent_of, last_bot_metadata, persona, say, text_of,
+                            topic_of, user_texts)
+from actions.grow import FORM, GROW_REQUESTED, grow_in_progress
+from bot.personas import coach, mentor
+from bot.personas.recommend import recommend
+
+# When no topic was recognised, the comparison still needs something concrete to show.
+COMPARE_FALLBACK_TOPIC = "leadership"
+
+
+def meet_mentor(tracker: Tracker) -> List:
+    """The mentor's background, said once per person."""
+    return [] if tracker.get_slot("mentor_met") else [mentor.introduction()]
+
+
+def switch_to(dispatcher: CollectingDispatcher, tracker: Tracker, new: str) -> List[EventType]:
+    """Changes the persona slot, says what changes, and carries the open topic or GROW over."""
+    topic = topic_of(tracker)
+    say(dispatcher, host().switch_announcement(new, topic))
+    # Always leaves the form; the rules re-enter it when grow_requested is true.
+    events: List[EventType] = [
+        ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(GROW_REQUESTED, False),
+        SlotSet("persona", new), SlotSet("expecting", None), SlotSet("offer", None),
+        SlotSet("advice_requests", 0.0), SlotSet("it_depends_count", 0.0), SlotSet("topic", topic),
+    ]
+    if new == "mentor":
+        events.append(SlotSet("mentor_met", True))
+        say(dispatcher, meet_mentor(tracker))
+        if topic:
+            say(dispatcher, mentor.continue_on_topic(topic))
+            say(dispatcher, mentor.advice(topic, tracker.get_slot("grow_goal") or text_of(tracker))[0])
+        else:
+            say(dispatcher, mentor.advice(None, text_of(tracker)))
+            events.append(SlotSet("expecting", "mentor_topic"))
+        return events
+    if grow_in_progress(tracker):
+        return events + [SlotSet("grow_retry", "resume"), SlotSet(GROW_REQUESTED, True)]
+    reply, question_id = coach.outside_grow("opening", topic, text_of(tracker),
+                                            tracker.get_slot("asked_questions") or [])
+    say(dispatcher, reply)
+    asked = list(tracker.get_slot("asked_questions") or []) + ([question_id] if question_id else [])
+    return events + [SlotSet("asked_questions", asked)]
+
+
+class ActionRequestPersona(Action):
+    def name(self) -> Text:
+        return "action_request_persona"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        return switch_to(dispatcher, tracker, "coach" if intent_of(tracker) == "request_coach" else "mentor")
+
+
+class ActionDifference(Action):
+    def name(self) -> Text:
+        return "action_difference"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        roles = host().role_comparison(text_of(tracker))
+        if roles is not None:
+            say(dispatcher, roles)
+            return []
+        say(dispatcher, host().difference(detail=False))
+        return [SlotSet("offer", "more_difference")]
+
+
+class ActionWhichStyle(Action):
+    """Recommends a role from what the person said; one clarifying question if needed."""
+
+    def name(self) -> Text:
+        return "action_which_style"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        already_asked = tracker.get_slot("expecting") == "style_situation"
+        result = recommend(user_texts(tracker))
+        say(dispatcher, result.reply)
+        if result.role is None:
+            return [SlotSet("expecting", None if already_asked else "style_situation")]
+        return [SlotSet("expecting", None), SlotSet("offer", f"start:{result.role}")]
+
+
+class ActionExplainTechnique(Action):
+    def name(self) -> Text:
+        return "action_explain_technique"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        previous = last_bot_metadata(tracker)
+        say(dispatcher, host().explain_technique(previous.get("technique"), previous.get("persona")))
+        return []
+
+
+def _situation(tracker: Tracker) -> Optional[str]:
+    """The situation to compare on: this message if it has one, else the one before."""
+    texts = user_texts(tracker)
+    current = texts[-1] if texts else ""
+    if tracker.get_slot("expecting") == "compare_situation" or len(current.split()) > 12:
+        return current
+    return texts[-2] if len(texts) > 1 else None
+
+
+class ActionCompareAnswers(Action):
+    """Shows how the coach and the mentor would each answer the same situation."""
+
+    def name(self) -> Text:
+        return "action_compare_answers"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        situation = _situation(tracker)
+        if not situation:
+            say(dispatcher, host().compare_intro(""))
+            return [SlotSet("expecting", "compare_situation")]
+        topic = topic_of(tracker) or COMPARE_FALLBACK_TOPIC
+        asked = list(tracker.get_slot("asked_questions") or [])
+        say(dispatcher, host().compare_intro(situation))
+        coach_reply, question_id = coach.ask("grow_goal", topic, asked, previous_answer=situation)
+        say(dispatcher, coach_reply)
+        say(dispatcher, mentor.advice(topic, situation)[0])
+        say(dispatcher, host().compare_outro())
+        return [SlotSet("expecting", None),
+                SlotSet("asked_questions", asked + ([question_id] if question_id else []))]
+
+
+class ActionItDepends(Action):
+    """'It depends on what I want': the mentor offers the coach the second time."""
+
+    def name(self) -> Text:
+        return "action_it_depends"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        role = persona(tracker)
+        if role == "coach":
+            reply, _ = coach.outside_grow("it_depends", topic_of(tracker), text_of(tracker),
+                                          tracker.get_slot("asked_questions") or [])
+            say(dispatcher, reply)
+            return []
+        if role == "mentor":
+            count = int(tracker.get_slot("it_depends_count") or 0) + 1
+            if count >= 2:
+                say(dispatcher, mentor.it_depends())
+                return [SlotSet("it_depends_count", float(count)), SlotSet("offer", "coach")]
+            say(dispatcher, mentor.advice(None, text_of(tracker)))
+            return [SlotSet("it_depends_count", float(count)), SlotSet("expecting", "mentor_topic")]
+        result = recommend(user_texts(tracker))
+        say(dispatcher, result.reply)
+        return [SlotSet("offer", f"start:{result.role}")] if result.role else []

@@ -1,0 +1,1 @@
+"""Rasa input channels that keep each bot message's persona/technique metadata."""

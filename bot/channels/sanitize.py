@@ -1,0 +1,38 @@
+"""Makes any incoming text safe to hand to NLU without losing the person's meaning."""
+import os
+import unicodedata
+from dataclasses import dataclass
+
+# Long enough for a real message, short enough that NLU stays fast on a flood of 20 000
+# character inputs. Override with COACH_MAX_MESSAGE_CHARS.
+MAX_NLU_CHARS = int(os.environ.get("COACH_MAX_MESSAGE_CHARS", "2000"))
+_KEEP_CONTROLS = {"\n", "\t"}
+
+
+@dataclass
+class CleanText:
+    text: str
+    truncated: bool
+    original_length: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+
+def clean(raw: object) -> CleanText:
+    """NFC-normalise, drop control characters (NUL included), truncate at a word boundary."""
+    text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
+    original_length = len(text)
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(
+        ch for ch in text
+        if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cs", "Cn")
+    )
+    text = text.strip()
+    truncated = len(text) > MAX_NLU_CHARS
+    if truncated:
+        cut = text[:MAX_NLU_CHARS]
+        space = cut.rfind(" ")
+        text = cut[:space] if space > MAX_NLU_CHARS * 0.8 else cut
+    return CleanText(text=text, truncated=truncated, original_length=original_length)

@@ -1,0 +1,1 @@
+"""NLU resources: the project's spaCy pipeline and custom Rasa NLU components."""

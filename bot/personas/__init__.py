@@ -1,0 +1,1 @@
+"""Persona engines: coach, mentor and the neutral host, plus the role recommender."""

@@ -1,0 +1,200 @@
+"""The neutral host voice: greetings, explanations of the roles and recovery lines.
+
+Every reply here has persona "host". All prose lives in data/content/host.yml; this module
+only picks and fills it, so the Rasa actions stay thin and the wording stays editable.
+"""
+import re
+from functools import lru_cache
+from typing import Dict, List, Optional, Pattern
+
+from bot.content import load
+from bot.personas.recommend import reason_text
+from bot.reply import TECHNIQUES, Reply, button
+from bot.topics import topic_label
+
+HOST = "host"
+COACH_PAYLOAD = "/request_coach"
+MENTOR_PAYLOAD = "/request_mentor"
+CHOOSE_PAYLOAD = "/ask_which_style"
+DIFFERENCE_PAYLOAD = "/ask_difference"
+# A quoted situation longer than this is cut, so the framing line stays readable.
+SITUATION_LIMIT = 200
+_OTHER = {"coach": "mentor", "mentor": "coach"}
+
+
+def _text() -> Dict:
+    return load("host")
+
+
+def _say(text: str, technique: str, buttons: Optional[List[Dict[str, str]]] = None) -> Reply:
+    return Reply(text=text, persona=HOST, technique=technique, buttons=buttons or [])
+
+
+def _choice_buttons() -> List[Dict[str, str]]:
+    titles = _text()["greeting"]["buttons"]
+    return [button(titles["coach"], COACH_PAYLOAD), button(titles["mentor"], MENTOR_PAYLOAD),
+            button(titles["choose"], CHOOSE_PAYLOAD)]
+
+
+def greeting(returning: bool) -> List[Reply]:
+    """First contact: hello, then both roles in two sentences and a choice; else welcome back."""
+    content = _text()["greeting"]
+    if returning:
+        return [_say(content["returning"], "greeting")]
+    roles = " ".join(content["roles"] + [content["choose"]])
+    return [_say(content["hello"], "greeting"),
+            _say(roles, "greeting", _choice_buttons())]
+
+
+def capabilities() -> Reply:
+    return _say("\n".join(_text()["capabilities"]), "explanation")
+
+
+def difference(detail: bool = False) -> Reply:
+    """Coaching vs mentoring: a short table-like answer offering more, or the full one."""
+    content = _text()["difference"]
+    if detail:
+        lines = [content["detail_intro"], *content["short"], *content["more"],
+                 content["detail_outro"]]
+    else:
+        lines = [content["short_intro"], *content["short"], content["short_offer"]]
+    return _say("\n".join(lines), "explanation")
+
+
+def _word_pattern(words: List[str]) -> Optional[Pattern[str]]:
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+@lru_cache(maxsize=None)
+def _role_patterns() -> Dict[str, Pattern[str]]:
+    content = _text()["role_comparison"]
+    patterns = {key: _word_pattern(role["words"]) for key, role in content["roles"].items()}
+    patterns["counsellor"] = _word_pattern(content["counsellor"]["words"])
+    return {key: pattern for key, pattern in patterns.items() if pattern is not None}
+
+
+def role_comparison(text: str) -> Optional[Reply]:
+    """Compare a trainer, facilitator or consultant with coach and mentor, after the seeds'
+    table; point counsellors/therapists elsewhere. None when no such role is mentioned."""
+    content = _text()["role_comparison"]
+    asked = [key for key, pattern in _role_patterns().items() if pattern.search(text or "")]
+    if not asked:
+        return None
+    table_roles = [key for key in asked if key in content["roles"]]
+    parts: List[str] = []
+    if table_roles:
+        parts.extend(content["roles"][key]["summary"] for key in table_roles)
+        columns = table_roles + [key for key in content["always_compare"] if key not in table_roles]
+        parts.append(content["header"])
+        for dimension, label in content["dimensions"].items():
+            cells = [content["cell"].format(name=role["name"],
+                                            value=content["values"][role["table"][dimension]])
+                     for role in (content["roles"][key] for key in columns)]
+            parts.append(content["row"].format(dimension=label, values=", ".join(cells)))
+    if "counsellor" in asked:
+        parts.append(content["counsellor"]["text"])
+    return _say("\n".join(parts), "explanation")
+
+
+def _technique_owner(technique: str) -> Optional[str]:
+    for persona, techniques in TECHNIQUES.items():
+        if technique in techniques:
+            return persona
+    return None
+
+
+def explain_technique(technique: Optional[str], persona: Optional[str]) -> Reply:
+    """Name the technique of the previous bot message and say in one sentence what it does.
+
+    `persona` is what the dialogue believes spoke last; the technique's owner wins if they
+    disagree, since every technique belongs to exactly one persona."""
+    content = _text()["techniques"]
+    owner = _technique_owner(technique) if technique else None
+    item = content["items"].get(technique) if technique else None
+    if owner is None or item is None:
+        return _say(content["none"], "explanation")
+    # Each technique has one owner, so it wins over a persona slot that may be stale.
+    return _say(content["line"].format(owner=content["owners"][owner], name=item["name"],
+                                       meaning=item["meaning"]), "explanation")
+
+
+def switch_announcement(new_persona: str, topic: Optional[str]) -> Reply:
+    """One line on what the new role will do differently, naming the topic if there is one."""
+    lines = _text()["switch"][new_persona]
+    label = topic_label(topic)
+    text = lines["topic"].format(topic=label) if label else lines["plain"]
+    return _say(text, "explanation")
+
+
+def auto_role_announcement(persona: str, reason_key: str) -> Reply:
+    """Say which role was picked without the person choosing, why, and how to change it."""
+    content = _text()["auto_role"]
+    reason = content["reasons"].get(reason_key) or reason_text(reason_key) \
+        or content["reasons"]["default"]
+    other = _OTHER[persona]
+    return _say(content["line"].format(role=persona, other=other, reason=reason,
+                                       does=content["does"][persona]), "recommendation")
+
+
+def compare_intro(situation: str) -> Reply:
+    content = _text()["compare"]
+    situation = " ".join((situation or "").split())
+    if not situation:
+        return _say(content["intro_plain"], "explanation")
+    if len(situation) > SITUATION_LIMIT:
+        situation = situation[:SITUATION_LIMIT].rsplit(" ", 1)[0] + "..."
+    return _say(content["intro"].format(situation=situation), "explanation")
+
+
+def compare_outro() -> Reply:
+    return _say(_text()["compare"]["outro"], "explanation")
+
+
+def fallback() -> Reply:
+    content = _text()["fallback"]
+    titles = content["buttons"]
+    return _say(content["text"], "fallback",
+                [button(titles["coach"], COACH_PAYLOAD), button(titles["mentor"], MENTOR_PAYLOAD),
+                 button(titles["difference"], DIFFERENCE_PAYLOAD)])
+
+
+def goodbye() -> Reply:
+    return _say(_text()["goodbye"], "greeting")
+
+
+def thanks() -> Reply:
+    return _say(_text()["thanks"], "greeting")
+
+
+def bot_challenge() -> Reply:
+    return _say(_text()["bot_challenge"], "explanation")
+
+
+def empty_input() -> Reply:
+    return _say(_text()["empty_input"], "fallback")
+
+
+def truncated_note(limit: int) -> Reply:
+    return _say(_text()["truncated_note"].format(limit=limit), "explanation")
+
+
+def action_server_down() -> Reply:
+    return _say(_text()["action_server_down"], "fallback")
+
+
+def store_unavailable() -> Reply:
+    return _say(_text()["store_unavailable"], "data")
+
+
+def stop_confirmation() -> Reply:
+    return _say(_text()["stop_confirmation"], "explanation")
+
+
+def affirm_ack() -> Reply:
+    return _say(_text()["affirm_ack"], "explanation")
+
+
+def deny_ack() -> Reply:
+    return _say(_text()["deny_ack"], "explanation")

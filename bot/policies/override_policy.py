@@ -1,0 +1,110 @@
+"""A deterministic policy that outranks rules and forms for the few things that must win.
+
+1. Safety: a crisis expression (lexicon, on every message, whatever the classifier says)
+   or a confident `express_distress` intent runs `action_safety`, even inside a form.
+2. An open safety check: every message goes to `action_safety_check` until the person
+   says they are safe.
+3. An active role-play: every message goes to `action_roleplay_turn`.
+4. An expected answer: when an action asked a question whose answer it must consume
+   (slot `expecting`), the next message goes back to that action, unless the person
+   clearly changes course (switch persona, stop, delete data, ...).
+
+Its predictions are marked `is_no_user_prediction` so they compete with, and beat,
+RulePolicy's active-loop predictions (see rasa/core/policies/ensemble.py).
+"""
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import safety
+
+SAFETY_ACTION = "action_safety"
+SAFETY_CHECK_ACTION = "action_safety_check"
+ROLEPLAY_ACTION = "action_roleplay_turn"
+
+# What the `expecting` slot may hold, and the action that consumes the answer.
+EXPECTATION_ACTIONS = {
+    "followup_when": "action_request_followup",
+    "which_goal": "action_report_progress",
+    "mentor_topic": "action_mentor_clarified",
+    "style_situation": "action_which_style",
+    "compare_situation": "action_compare_answers",
+    "delete_confirm": "action_delete_data_confirmed",
+    "plan_text": "action_share_plan",
+}
+
+OVERRIDE_ACTIONS = {SAFETY_ACTION, SAFETY_CHECK_ACTION, ROLEPLAY_ACTION, *EXPECTATION_ACTIONS.values()}
+
+# Intents that mean "I'm doing something else now" and so escape an expectation.
+ESCAPE_INTENTS = {
+    "request_coach", "request_mentor", "stop_flow", "delete_data", "export_data",
+    "greet", "goodbye", "ask_difference", "ask_capabilities", "list_goals",
+    "ask_technique", "bot_challenge", "express_distress", "ask_out_of_scope",
+}
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=False
+)
+class OverridePolicy(Policy):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"priority": 7, "distress_threshold": 0.7}
+
+    def train(
+        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
+        return self._resource
+
+    def _crisis(self, tracker: DialogueStateTracker) -> bool:
+        message = tracker.latest_message
+        if message is None:
+            return False
+        if safety.detect_crisis(message.text or ""):
+            return True
+        intent = message.intent or {}
+        return (
+            intent.get("name") == "express_distress"
+            and (intent.get("confidence") or 0.0) >= self.config["distress_threshold"]
+            and not safety.is_lookalike(message.text or "")
+        )
+
+    def _choose(self, tracker: DialogueStateTracker) -> Optional[Text]:
+        if tracker.latest_action_name != ACTION_LISTEN_NAME:
+            # After one of our actions, hand the turn back to the person.
+            if tracker.latest_action_name in OVERRIDE_ACTIONS:
+                return ACTION_LISTEN_NAME
+            return None
+        if tracker.latest_message is None or not tracker.latest_message.text:
+            return None
+        if self._crisis(tracker):
+            return SAFETY_ACTION
+        if tracker.get_slot("safety_check"):
+            return SAFETY_CHECK_ACTION
+        if tracker.get_slot("roleplay_state"):
+            return ROLEPLAY_ACTION
+        expecting = tracker.get_slot("expecting")
+        intent = (tracker.latest_message.intent or {}).get("name")
+        if expecting in EXPECTATION_ACTIONS and intent not in ESCAPE_INTENTS:
+            return EXPECTATION_ACTIONS[expecting]
+        return None
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        action = self._choose(tracker)
+        probabilities = self._default_predictions(domain)
+        if action is None or action not in domain.action_names_or_texts:
+            return self._prediction(probabilities)
+        probabilities[domain.index_for_action(action)] = 1.0
+        return self._prediction(probabilities, is_no_user_prediction=True)

@@ -1,0 +1,285 @@
+"""Crisis lexicon, safety check and scope refusals (bot/safety.py, data/content/safety.yml)."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import safety
+from bot.content import load
+
+CASES = yaml.safe_load(
+    (Path(__file__).resolve().parent.parent / "data" / "safety_cases.yml").read_text("utf-8"))
+MAX_FALSE_ALARM_RATE = 0.10
+
+
+def _texts(replies):
+    return [reply.text for reply in replies]
+
+
+def _all_text(replies):
+    return "\n".join(_texts(replies))
+
+
+# --- normalise -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, expected", [
+    ("I\u2019m  FINE", "i'm fine"),
+    ("\u201cdont\u201d   worry", '"don\'t" worry'),
+    ("im gonna kms", "i'm going to kill myself"),
+    ("i wanna go", "i want to go"),
+    ("ki\u200bll my self\x07", "kill myself"),
+    ("line one\nline\ttwo", "line one line two"),
+    ("\uff4b\uff49\uff4c\uff4c", "kill"),  # full-width letters, folded by NFKC
+    ("I can't", "i can't"),  # already contracted: left alone
+])
+def test_normalise(raw, expected):
+    assert safety.normalise(raw) == expected
+
+
+def test_normalise_leaves_words_that_only_contain_a_replacement():
+    assert safety.normalise("Timber and skills") == "timber and skills"
+
+
+# --- the lexicon is self-consistent ----------------------------------------------------
+
+def test_lexicon_has_every_kind():
+    assert set(safety.crisis_patterns()) == set(safety.CRISIS_KINDS)
+    assert all(safety.crisis_patterns()[kind] for kind in safety.CRISIS_KINDS)
+
+
+@pytest.mark.parametrize("kind, pattern, example", [
+    (kind, pattern, example)
+    for kind, entries in safety.crisis_patterns().items() for pattern, example in entries])
+def test_each_crisis_pattern_matches_its_example(kind, pattern, example):
+    assert pattern.search(safety.normalise(example)), pattern.pattern
+    assert safety.detect_crisis(example)
+
+
+@pytest.mark.parametrize("pattern, example", safety.exclusion_patterns())
+def test_each_exclusion_matches_its_example_and_clears_it(pattern, example):
+    assert pattern.search(safety.normalise(example)), pattern.pattern
+    assert not safety.detect_crisis(example)
+
+
+def test_unknown_macro_is_a_content_error():
+    with pytest.raises(KeyError):
+        safety._compile(r"\b{NOPE} x")
+
+
+# --- detection on held-out cases -------------------------------------------------------
+
+def test_case_file_is_big_enough():
+    assert len(CASES["crises"]) >= 45
+    assert len(CASES["lookalikes"]) >= 45
+
+
+@pytest.mark.parametrize("text", CASES["crises"])
+def test_crisis_is_detected(text):
+    assert safety.detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", CASES["deliberately_flagged"])
+def test_hyperbole_we_choose_to_flag(text):
+    assert safety.detect_crisis(text)
+
+
+def test_false_alarms_on_lookalikes_stay_under_ten_percent():
+    alarms = [text for text in CASES["lookalikes"] if safety.detect_crisis(text)]
+    rate = len(alarms) / len(CASES["lookalikes"])
+    print(f"\nfalse alarms: {len(alarms)}/{len(CASES['lookalikes'])} ({rate:.1%}): {alarms}")
+    assert rate < MAX_FALSE_ALARM_RATE, alarms
+
+
+@pytest.mark.parametrize("text", [
+    "this deadline is killing me",
+    "I could die of embarrassment",
+    "career suicide",
+    "hang in there",
+    "I'm dead tired",
+])
+def test_lookalike_alone_is_clear_but_not_with_a_crisis_after_it(text):
+    assert not safety.detect_crisis(text)
+    assert safety.detect_crisis(f"{text} and honestly I want to die")
+    assert safety.detect_crisis(f"{text}. i've been cutting again")
+
+
+def test_a_denial_does_not_hide_a_crisis_next_to_it():
+    assert not safety.detect_crisis("I would never hurt myself")
+    assert safety.detect_crisis("I would never hurt myself but I wish I was dead")
+    assert safety.detect_crisis("I'm not sure I won't hurt myself")
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("I want to kill myself", "direct"),
+    ("everyone would be better off without me", "indirect"),
+    ("I've been cutting again", "self_harm"),
+    ("I took too many pills", "method"),
+    ("let's review my promotion plan", None),
+])
+def test_crisis_kind(text, kind):
+    assert safety.crisis_kind(text) == kind
+
+
+@pytest.mark.parametrize("text", ["", "   ", "hello", "I want to get better at delegation"])
+def test_ordinary_messages_are_not_crises(text):
+    assert not safety.detect_crisis(text)
+
+
+# --- crisis replies --------------------------------------------------------------------
+
+def test_crisis_replies_give_help_and_ask_if_safe():
+    replies = safety.crisis_replies()
+    text = _all_text(replies)
+    for number in ("988", "116 123", "112", "911"):
+        assert number in text
+    assert "Samaritans" in text
+    assert "not a crisis service" in text
+    assert "emergency" in text
+    last = replies[-1].text
+    assert last.endswith("?") and "safe right now" in last.lower()
+    assert replies[-1].buttons, "quick answers make the question easy to answer"
+    # Only the safety question is asked: no coaching or GROW question sneaks in.
+    assert all("?" not in reply.text for reply in replies[:-1])
+    assert last.count("?") == 1
+
+
+def test_every_safety_reply_is_host_safety_and_plain_text():
+    replies = list(safety.crisis_replies())
+    for answer in ("yes", "no", "I was joking", "can we talk about my deck", "I want to die"):
+        replies += safety.safety_check(answer, 0)[0]
+    replies += [safety.scope_reply(kind) for kind in safety.SCOPE_KINDS]
+    for reply in replies:
+        assert reply.metadata == {"persona": "host", "technique": "safety"}
+        assert reply.text.strip() == reply.text and reply.text
+        assert not any(mark in reply.text for mark in ("**", "<", "#", "](")), reply.text
+        assert all(ord(ch) < 0x2000 for ch in reply.text), "no emoji or fancy symbols"
+
+
+# --- safety check ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("answer", [
+    "yes", "Yes.", "yeah", "yes I am", "yes, thank you",
+    "yes I'm safe", "I'm safe now", "I am ok, I'm not going to hurt myself",
+    "yes, I'm safe, I was just venting", "Yes, I'm safe", "no, I'm fine",
+])
+def test_clear_safety_resolves(answer):
+    replies, resolved, count = safety.safety_check(answer, 0)
+    assert resolved
+    assert count == 0
+    text = _all_text(replies)
+    assert "whenever you're ready" in text and "988" in text
+
+
+@pytest.mark.parametrize("answer", [
+    "you misunderstood", "I was joking", "it was just an expression",
+    "lol I was kidding, I'm safe",
+])
+def test_first_misunderstanding_does_not_resolve(answer):
+    replies, resolved, count = safety.safety_check(answer, 0)
+    assert not resolved
+    assert count == 1
+    text = _all_text(replies)
+    assert text.startswith("Thank you")
+    assert "I ask because" in text
+    assert text.endswith("are you safe right now?")
+
+
+def test_misunderstood_then_safe_resolves():
+    _, resolved, count = safety.safety_check("you misunderstood me", 0)
+    assert not resolved and count == 1
+    replies, resolved, count = safety.safety_check("I'm safe", count)
+    assert resolved and count == 0
+
+
+def test_misunderstood_and_safe_on_the_second_time_resolves():
+    _, resolved, count = safety.safety_check("I was kidding, I'm safe", 1)
+    assert resolved and count == 0
+
+
+def test_misunderstood_again_without_saying_safe_asks_once_more():
+    replies, resolved, count = safety.safety_check("it was a figure of speech", 1)
+    assert not resolved and count == 2
+    assert replies[-1].text.endswith("are you safe right now?")
+    assert "I ask because" not in _all_text(replies)
+
+
+@pytest.mark.parametrize("answer", [
+    "no", "No.", "nope", "not really", "No, I'm not safe", "I don't know", "idk",
+    "I'm not ok",
+])
+def test_not_safe_restates_helplines_and_asks_again(answer):
+    replies, resolved, count = safety.safety_check(answer, 0)
+    assert not resolved and count == 0
+    text = _all_text(replies)
+    for number in ("988", "116 123", "112", "911"):
+        assert number in text
+    assert replies[-1].text.endswith("are you safe right now?")
+
+
+def test_new_crisis_expression_restates_helplines():
+    replies, resolved, count = safety.safety_check("I just want to disappear forever", 1)
+    assert not resolved and count == 1
+    assert "116 123" in _all_text(replies)
+    assert replies[-1].text.endswith("are you safe right now?")
+
+
+def test_safe_but_in_crisis_is_not_resolved():
+    _, resolved, _ = safety.safety_check("I'm fine, I just want to die", 0)
+    assert not resolved
+
+
+@pytest.mark.parametrize("answer", [
+    "can we get back to my presentation", "what is the difference between coaching and mentoring",
+    "no worries", "thanks",
+])
+def test_off_topic_keeps_the_check_open_gently(answer):
+    replies, resolved, count = safety.safety_check(answer, 0)
+    assert not resolved and count == 0
+    assert len(replies) == 1
+    assert "988" not in replies[0].text
+    assert replies[0].text.endswith("are you safe right now?")
+
+
+# --- scope -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind, text", [
+    (kind, text) for kind, texts in CASES["scope"].items() for text in texts])
+def test_scope_positive(kind, text):
+    assert safety.classify_scope(text) == kind
+
+
+@pytest.mark.parametrize("text", CASES["not_scope"])
+def test_scope_negative(text):
+    assert safety.classify_scope(text) is None
+
+
+def test_scope_cases_are_enough():
+    assert all(len(texts) >= 4 for texts in CASES["scope"].values())
+    assert sum(len(texts) for texts in CASES["scope"].values()) >= 8
+    assert len(CASES["not_scope"]) >= 8
+
+
+@pytest.mark.parametrize("kind, referral", [
+    ("therapy", "therapist"), ("medical", "doctor"), ("legal", "lawyer"),
+    ("financial", "financial adviser"),
+])
+def test_scope_reply_refers_and_keeps_the_door_open(kind, referral):
+    reply = safety.scope_reply(kind)
+    assert referral in reply.text
+    assert "can't" in reply.text
+    assert "work on" in reply.text or "working on" in reply.text or "go on" in reply.text
+
+
+def test_therapy_reply_says_a_coach_is_not_a_therapist():
+    assert "A coach is not a therapist" in safety.scope_reply("therapy").text
+
+
+def test_scope_reply_rejects_unknown_kind():
+    with pytest.raises(ValueError):
+        safety.scope_reply("astrology")
+
+
+def test_every_scope_kind_has_patterns_and_a_reply():
+    data = load("safety")
+    assert set(data["scope"]) == set(safety.SCOPE_KINDS)
+    assert set(data["replies"]["scope"]) == set(safety.SCOPE_KINDS)
