@@ -24,7 +24,6 @@ help:
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@PY310=$$(scripts/find_python310.sh) || exit 1; \
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PY310"; "$$PY310" -m venv $(VENV) || exit 1; fi
-	$(PY) -m pip install --quiet --upgrade "pip<24.1" "setuptools<71" wheel
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
 	@touch $@
 

@@ -11,7 +11,7 @@ from bot import safety
 
 
 def _crisis_text_slots(tracker: Tracker) -> List[EventType]:
-    """A crisis message captured as a GROW answer is not an answer: clear it."""
+    """A crisis or out-of-scope message captured as a GROW answer is not an answer."""
     text = text_of(tracker)
     return [SlotSet(name, None) for name, value in tracker.current_slot_values().items()
             if name.startswith("grow_") and value == text]
@@ -48,6 +48,6 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        kind = safety.classify_scope(text_of(tracker))
-        say(dispatcher, safety.scope_reply(kind) if kind else host().fallback())
-        return []
+        kind = safety.classify_scope(text_of(tracker)) or "therapy"
+        say(dispatcher, safety.scope_reply(kind))
+        return _crisis_text_slots(tracker)

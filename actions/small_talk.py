@@ -1,4 +1,5 @@
 """Greetings, thanks, yes/no answers to the bot's offers, and messages that fit nothing."""
+from abc import ABC, abstractmethod
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
@@ -22,10 +23,14 @@ class ActionGreet(Action):
         return []
 
 
-class _HostLine(Action):
+class _HostLine(Action, ABC):
     """An action that says one host line and changes nothing."""
 
     line = ""
+
+    @abstractmethod
+    def name(self) -> Text:
+        ...
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         say(dispatcher, getattr(host(), self.line)())

@@ -2,6 +2,8 @@
 
 1. Safety: a crisis expression (lexicon, on every message, whatever the classifier says)
    or a confident `express_distress` intent runs `action_safety`, even inside a form.
+   A work idiom the classifier mistook for distress is treated as a statement.
+   Therapy/medical/legal/financial requests (lexicon) get the scope refusal.
 2. An open safety check: every message goes to `action_safety_check` until the person
    says they are safe.
 3. An active role-play: every message goes to `action_roleplay_turn`.
@@ -27,6 +29,8 @@ from bot import safety
 SAFETY_ACTION = "action_safety"
 SAFETY_CHECK_ACTION = "action_safety_check"
 ROLEPLAY_ACTION = "action_roleplay_turn"
+SCOPE_ACTION = "action_out_of_scope"
+INFORM_ACTION = "action_inform"
 
 # What the `expecting` slot may hold, and the action that consumes the answer.
 EXPECTATION_ACTIONS = {
@@ -39,7 +43,8 @@ EXPECTATION_ACTIONS = {
     "plan_text": "action_share_plan",
 }
 
-OVERRIDE_ACTIONS = {SAFETY_ACTION, SAFETY_CHECK_ACTION, ROLEPLAY_ACTION, *EXPECTATION_ACTIONS.values()}
+OVERRIDE_ACTIONS = {SAFETY_ACTION, SAFETY_CHECK_ACTION, ROLEPLAY_ACTION, SCOPE_ACTION,
+                    *EXPECTATION_ACTIONS.values()}
 
 # Intents that mean "I'm doing something else now" and so escape an expectation.
 ESCAPE_INTENTS = {
@@ -47,6 +52,12 @@ ESCAPE_INTENTS = {
     "greet", "goodbye", "ask_difference", "ask_capabilities", "list_goals",
     "ask_technique", "bot_challenge", "express_distress", "ask_out_of_scope",
 }
+
+
+def is_lookalike(text: str) -> bool:
+    """A work idiom that borrows crisis words ("I could die of embarrassment")."""
+    clean = safety.normalise(text)
+    return any(pattern.search(clean) for pattern, _ in safety.exclusion_patterns())
 
 
 @DefaultV1Recipe.register(
@@ -72,8 +83,12 @@ class OverridePolicy(Policy):
         return (
             intent.get("name") == "express_distress"
             and (intent.get("confidence") or 0.0) >= self.config["distress_threshold"]
-            and not safety.is_lookalike(message.text or "")
+            and not is_lookalike(message.text or "")
         )
+
+    @staticmethod
+    def _scope(tracker: DialogueStateTracker) -> bool:
+        return safety.classify_scope(tracker.latest_message.text or "") is not None
 
     def _choose(self, tracker: DialogueStateTracker) -> Optional[Text]:
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
@@ -85,12 +100,19 @@ class OverridePolicy(Policy):
             return None
         if self._crisis(tracker):
             return SAFETY_ACTION
+        intent = (tracker.latest_message.intent or {}).get("name")
+        if (intent == "express_distress" and tracker.active_loop_name is None
+                and is_lookalike(tracker.latest_message.text or "")):
+            # The classifier saw distress in a work idiom ("this deadline is killing me"):
+            # treat it as a statement. Inside a form it is simply the answer.
+            return INFORM_ACTION
         if tracker.get_slot("safety_check"):
             return SAFETY_CHECK_ACTION
+        if self._scope(tracker):
+            return SCOPE_ACTION
         if tracker.get_slot("roleplay_state"):
             return ROLEPLAY_ACTION
         expecting = tracker.get_slot("expecting")
-        intent = (tracker.latest_message.intent or {}).get("name")
         if expecting in EXPECTATION_ACTIONS and intent not in ESCAPE_INTENTS:
             return EXPECTATION_ACTIONS[expecting]
         return None

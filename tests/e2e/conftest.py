@@ -1,0 +1,51 @@
+"""One pair of servers for the whole e2e session (start-up costs ~40 s); tests that must
+restart or stop servers get their own pair."""
+import itertools
+import uuid
+
+import pytest
+
+from tests.e2e.servers import BotServers
+
+MODEL_MISSING = "no trained model: run `make train` (make test does it first)"
+_ports = itertools.count(0)
+
+
+def _model_exists() -> bool:
+    from bot import run
+    from pathlib import Path
+
+    return Path(run.settings()["model"]).exists()
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory):
+    if not _model_exists():
+        pytest.skip(MODEL_MISSING)
+    servers = BotServers(tmp_path_factory.mktemp("bot"), port=5105, action_port=5155).start()
+    yield servers
+    servers.stop()
+
+
+@pytest.fixture
+def own_bot(tmp_path_factory):
+    """A private pair of servers, for tests that stop or restart them."""
+    if not _model_exists():
+        pytest.skip(MODEL_MISSING)
+    offset = next(_ports)
+    created = []
+
+    def make(**extra_env):
+        servers = BotServers(tmp_path_factory.mktemp("ownbot"), port=5205 + offset * 2,
+                             action_port=5255 + offset * 2, extra_env=extra_env)
+        created.append(servers)
+        return servers
+
+    yield make
+    for servers in created:
+        servers.stop()
+
+
+@pytest.fixture
+def sender():
+    return f"test-{uuid.uuid4().hex[:12]}"

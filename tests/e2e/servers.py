@@ -1,0 +1,109 @@
+"""Starts and stops the real action server and Rasa server for end-to-end tests."""
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import requests
+
+from bot import run
+from bot.paths import PROJECT_ROOT
+
+
+class BotServers:
+    """Both servers on their own ports, with their own database and log files."""
+
+    def __init__(self, workdir: Path, port: int, action_port: int, extra_env: Optional[Dict[str, str]] = None):
+        self.workdir = workdir
+        self.cfg = {**run.settings(), "port": str(port), "action_port": str(action_port),
+                    "host": "127.0.0.1", "token": "", "debug": ""}
+        self.env = dict(os.environ)
+        self.env.update({"COACH_VAR_DIR": str(workdir), **(extra_env or {})})
+        if "COACH_API_TOKEN" in (extra_env or {}):
+            self.cfg["token"] = extra_env["COACH_API_TOKEN"]
+        self.actions: Optional[subprocess.Popen] = None
+        self.rasa: Optional[subprocess.Popen] = None
+        self.url = f"http://127.0.0.1:{port}"
+
+    def _spawn(self, command: List[str], log_name: str) -> subprocess.Popen:
+        env = run.child_env(self.cfg)
+        env.update(self.env)
+        log = open(self.workdir / log_name, "ab")
+        return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def start_actions(self) -> None:
+        self.actions = self._spawn(run.action_server_command(self.cfg), "actions.log")
+        run.wait_for(f"http://127.0.0.1:{self.cfg['action_port']}/health", self.actions)
+
+    def start_rasa(self) -> None:
+        self.rasa = self._spawn(run.rasa_server_command(self.cfg), "rasa.log")
+        run.wait_for(f"{self.url}/", self.rasa, timeout=240)
+
+    def start(self) -> "BotServers":
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.start_actions()
+        self.start_rasa()
+        return self
+
+    @staticmethod
+    def _stop(process: Optional[subprocess.Popen]) -> None:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def stop_actions(self) -> None:
+        self._stop(self.actions)
+
+    def stop(self) -> None:
+        self._stop(self.rasa)
+        self._stop(self.actions)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def scheduler(self, *args: str) -> subprocess.CompletedProcess:
+        env = run.child_env(self.cfg)
+        env.update(self.env)
+        return subprocess.run([sys.executable, "-m", "bot.scheduler", *args], cwd=PROJECT_ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    def say(self, sender: str, message, metadata: Optional[dict] = None, timeout: float = 60):
+        body = {"sender": sender, "message": message}
+        if metadata is not None:
+            body["metadata"] = metadata
+        response = requests.post(f"{self.url}/webhooks/rest/webhook", json=body, timeout=timeout)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def tracker(self, sender: str, token: Optional[str] = None) -> dict:
+        params = {"token": token} if token else {}
+        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params=params, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+
+def texts(messages: List[dict]) -> List[str]:
+    return [m.get("text", "") for m in messages]
+
+
+def personas(messages: List[dict]) -> List[str]:
+    return [m["metadata"]["persona"] for m in messages]
+
+
+def techniques(messages: List[dict]) -> List[str]:
+    return [m["metadata"]["technique"] for m in messages]
+
+
+def wait_until(predicate, timeout: float = 30.0, interval: float = 0.5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
