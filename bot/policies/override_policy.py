@@ -96,7 +96,7 @@ class OverridePolicy(Policy):
             if tracker.latest_action_name in OVERRIDE_ACTIONS:
                 return ACTION_LISTEN_NAME
             return None
-        if tracker.latest_message is None or not tracker.latest_message.text:
+        if tracker.latest_message is None:
             return None
         if self._crisis(tracker):
             return SAFETY_ACTION

@@ -44,6 +44,7 @@ ENV_URL = "COACH_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_S = 15
 # Any constant works; it only has to be the same in every process migrating this database.
 _PG_MIGRATION_LOCK_KEY = 0x436F616368
+_MIGRATE_THREAD_LOCK = threading.Lock()
 
 GOAL_FIELDS = (
     "text", "topic", "persona", "measure", "first_step", "deadline", "deadline_text",
@@ -187,7 +188,9 @@ class Store:
         """``alembic upgrade head``; idempotent and safe when processes race to run it."""
         from alembic import command
 
-        with _translate_errors():
+        # Alembic's ``context`` is a process-global proxy: one migration per process at a
+        # time (taken before the database lock, so the two locks never invert).
+        with _MIGRATE_THREAD_LOCK, _translate_errors():
             for attempt in range(3):
                 try:
                     with self.engine.begin() as conn:
@@ -208,11 +211,11 @@ class Store:
     def _take_migration_lock(self, conn) -> None:
         if self.dialect == "postgresql":
             # Held until this transaction ends (Postgres DDL is transactional).
-            pass
+            conn.execute(select(func.pg_advisory_xact_lock(_PG_MIGRATION_LOCK_KEY)))
         elif self.dialect == "sqlite":
             # Take the write lock before reading the version table, so a second process
             # waits (busy timeout) and then sees the finished schema.
-            pass
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     def current_revision(self) -> Optional[str]:
         from alembic.runtime.migration import MigrationContext

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 import uuid
 from datetime import date, datetime, timedelta, timezone
@@ -17,6 +19,7 @@ from sqlalchemy import create_engine, delete, func, inspect, select
 from sqlalchemy.engine import make_url
 
 import bot.store.store as store_module
+from bot.paths import PROJECT_ROOT
 from bot.store import GoalNotFound, Store, StoreUnavailable, get_store
 from bot.store.models import Base, Followup, Goal, Person, ProgressUpdate
 
@@ -111,6 +114,29 @@ def test_concurrent_migrate_from_two_engines(db_url):
     finally:
         for s in stores:
             s.dispose()
+
+
+def test_concurrent_migrate_from_two_processes(db_url):
+    # Separate processes: only the database-level migration lock keeps them apart.
+    code = (
+        "import sys; from bot.store import Store; "
+        "s = Store(sys.argv[1]); s.migrate(); print(s.current_revision())"
+    )
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, db_url], cwd=PROJECT_ROOT, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    for proc, (out, err) in zip(procs, outputs):
+        assert proc.returncode == 0, err
+        assert out.strip() == HEAD
+    s = Store(db_url)
+    try:
+        assert s.current_revision() == HEAD
+    finally:
+        s.dispose()
 
 
 # ------------------------------------------------------------------- goals
