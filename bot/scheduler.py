@@ -150,26 +150,29 @@ def main(argv: Optional[list] = None) -> int:
         log.info("signal %s received, stopping", signum)
         stop.set()
 
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
-
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     http = http_session()
     log.info("scheduler %s started (interval %ss)", args.worker_id, args.interval)
     failed_round = False
-    while not stop.is_set():
-        try:
-            stats = run_once(
-                get_store(), datetime.now(timezone.utc) + offset, args.worker_id, http=http
-            )
-            failed_round = False
-            if stats["claimed"] or stats["released_stale"]:
-                log.info("round: %s", stats)
-        except StoreUnavailable as e:
-            failed_round = True
-            log.warning("store unavailable, retrying next round: %s", e)
-        if args.once:
-            break
-        stop.wait(args.interval)
+    try:
+        while not stop.is_set():
+            try:
+                stats = run_once(
+                    get_store(), datetime.now(timezone.utc) + offset, args.worker_id, http=http
+                )
+                failed_round = False
+                if stats["claimed"] or stats["released_stale"]:
+                    log.info("round: %s", stats)
+            except StoreUnavailable as e:
+                failed_round = True
+                log.warning("store unavailable, retrying next round: %s", e)
+            if args.once:
+                break
+            stop.wait(args.interval)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        http.close()
     log.info("scheduler %s stopped", args.worker_id)
     return 1 if (args.once and failed_round) else 0
 

@@ -128,14 +128,27 @@ def _special_day(s: str, today: date) -> Optional[date]:
 
 
 def _dateparser(s: str, local_now: datetime, zone: ZoneInfo) -> Optional[Tuple[datetime, str]]:
-    """(naive local datetime, matched text) from dateparser, or None."""
+    """(naive local datetime, matched text) from dateparser, or None.
+
+    dateparser treats RELATIVE_BASE as wall-clock time for relative phrases ("in 2
+    days") but as UTC when it rolls a bare time of day ("15:00") forward, so with a
+    non-UTC TIMEZONE "at 3" could land on the wrong day. Parsing on a wall clock labelled
+    UTC keeps both consistent; an explicit zone in the text ("9am est") is applied here.
+    """
     from dateparser.date import DateDataParser
     from dateparser.search import search_dates
+    from dateparser.timezone_parser import pop_tz_offset_from_string
 
+    wall_zone = None
+    without_tz, explicit = pop_tz_offset_from_string(s)
+    if explicit is not None and _TIME_RE.search(without_tz):  # "cat", "eat" are zones too
+        wall_zone = dt_timezone(explicit.utcoffset(None))
+        s = without_tz.strip()
+    base = local_now.astimezone(wall_zone) if wall_zone else local_now
     settings = {
         "PREFER_DATES_FROM": "future",
-        "RELATIVE_BASE": local_now.replace(tzinfo=None),
-        "TIMEZONE": zone.key,
+        "RELATIVE_BASE": base.replace(tzinfo=None),
+        "TIMEZONE": "UTC",
         "RETURN_AS_TIMEZONE_AWARE": True,
         "PREFER_DAY_OF_MONTH": "first",
     }
@@ -150,8 +163,9 @@ def _dateparser(s: str, local_now: datetime, zone: ZoneInfo) -> Optional[Tuple[d
             matched, found = hits[0]
     except Exception:  # dateparser raises assorted errors on odd input; treat as "no date"
         return None
-    if found.tzinfo is not None:  # an explicit zone in the text ("9am utc") is honoured
-        found = found.astimezone(zone).replace(tzinfo=None)
+    found = found.replace(tzinfo=None)  # wall-clock time
+    if wall_zone is not None:
+        found = found.replace(tzinfo=wall_zone).astimezone(zone).replace(tzinfo=None)
     return found, matched
 
 

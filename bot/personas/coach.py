@@ -109,7 +109,9 @@ def classify_answer(text: Optional[str], slot: Optional[str] = None) -> str:
         return "ok" if parse_scale(raw) is not None else "vague"
     if content or (numbers and slot in _NUMBER_OK_SLOTS):
         return "ok"
-    return "vague"
+    # Four or more words are a real answer even when each word is light ("I really want this").
+    # (Not for deadlines: "as soon as possible" is still no date.)
+    return "ok" if len(rest.split()) >= 4 and slot != "grow_deadline" else "vague"
 
 
 def parse_scale(text: Optional[str]) -> Optional[int]:
@@ -162,9 +164,18 @@ def _reflection(rng: random.Random, answer: Optional[str], templates: Sequence[s
     return sentence.replace("....", "...")
 
 
+def _with_article(score: Optional[int]) -> str:
+    """"an 8", "a 7": the article English needs before a spoken number."""
+    if score is None:
+        return ""
+    return f"{'an' if score in (8, 11, 18) else 'a'} {score}"
+
+
 def _fill(text: str, topic: Optional[str] = None, score: Optional[int] = None) -> str:
     return text.format(topic=topic_label(topic) if topic else "",
                        score=score if score is not None else "",
+                       a_score=_with_article(score),
+                       A_score=_with_article(score).capitalize(),
                        next=score + 1 if score is not None else "")
 
 
