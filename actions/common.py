@@ -27,6 +27,10 @@ def intent_of(tracker: Tracker) -> Optional[str]:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
+def confidence_of(tracker: Tracker) -> float:
+    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
+
+
 def topic_of(tracker: Tracker) -> Optional[str]:
     """The topic of this message if one was recognised, else the conversation's topic."""
     for entity in (tracker.latest_message or {}).get("entities") or []:

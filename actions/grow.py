@@ -7,7 +7,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (channel_of, host, intent_of, now_utc, person_timezone, say,
+from actions.common import (confidence_of, host, intent_of, now_utc, person_timezone, say,
                             text_of, topic_of)
 from bot.personas import coach
 from bot.personas.recommend import recommend
@@ -16,6 +16,12 @@ FORM = "grow_form"
 # A featurized flag: rules continue into the form when an action sets it (data/rules/grow.yml).
 GROW_REQUESTED = "grow_requested"
 ADVICE_INTENTS = {"ask_advice", "ask_resource"}
+# Intents that interrupt GROW instead of answering the coach (see data/rules/grow.yml),
+# and how sure the classifier must be: "I'll coach Sam" is an answer, not a request.
+FORM_INTERRUPTS = {"stop_flow", "request_mentor", "request_coach", "ask_technique",
+                   "ask_difference", "delete_data", "list_goals", "ask_capabilities",
+                   "export_data", "goodbye"}
+INTENT_CONFIDENCE = 0.8
 
 
 def decided(events: List[EventType]) -> List[EventType]:
@@ -86,10 +92,19 @@ class ValidateGrowForm(FormValidationAction):
         return "validate_grow_form"
 
 
+    def _extract(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
+        """The whole message answers the coach's question unless it confidently asks for
+        something else; then nothing is extracted and the form lets the rules answer."""
+        if tracker.get_slot("requested_slot") != slot:
+            return {}
+        if intent_of(tracker) in FORM_INTERRUPTS and confidence_of(tracker) >= INTENT_CONFIDENCE:
+            return {}
+        return {slot: text_of(tracker)}
+
     def _check(self, slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
         text = value if isinstance(value, str) else ("" if value is None else str(value))
         intent = intent_of(tracker)
-        if intent in ADVICE_INTENTS:
+        if intent in ADVICE_INTENTS and confidence_of(tracker) >= INTENT_CONFIDENCE:
             count = int(tracker.get_slot("advice_requests") or 0) + 1
             retry = "advice_plea" if count < 2 else "advice_plea_repeat"
             return {slot: None, "grow_retry": retry, "advice_requests": float(count)}
@@ -113,11 +128,17 @@ class ValidateGrowForm(FormValidationAction):
         return {slot: text, "grow_retry": None, "grow_last_answer": text, "grow_last_slot": slot}
 
     def __getattr__(self, attribute: str) -> Any:
-        # validate_<slot> for every GROW slot, all through one check.
-        prefix = "validate_"
-        if attribute.startswith(prefix) and attribute[len(prefix):] in coach.GROW_SLOTS:
-            slot = attribute[len(prefix):]
+        # extract_<slot> and validate_<slot> for every GROW slot, through one method each.
+        kind, _, slot = attribute.partition("_")
+        if slot not in coach.GROW_SLOTS:
+            raise AttributeError(attribute)
+        if kind == "extract":
+            def extract_slot(dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+                return self._extract(slot, tracker)
 
+            return extract_slot
+        if kind == "validate":
             def validate_slot(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[Text, Any]:
                 return self._check(slot, value, tracker)

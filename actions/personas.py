@@ -8,7 +8,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (host, intent_of, last_bot_metadata, persona, say, text_of,
                             topic_of, user_texts)
-from actions.grow import FORM, GROW_REQUESTED, grow_in_progress
+from actions.grow import GROW_REQUESTED, grow_in_progress
 from bot.personas import coach, mentor
 from bot.personas.recommend import recommend
 

@@ -6,7 +6,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import host, say, text_of
+from actions.common import say, text_of
 from bot import safety
 
 

@@ -32,7 +32,7 @@ def checkins_due_at_next_message(sender_id: str, now: datetime) -> List[Reply]:
         goal = None
         if followup.get("goal_id") is not None:
             try:
-                goal = store.get_goal(sender_id, followup["goal_id"])
+                goal = store.get_goal(sender_id, goal_id=followup["goal_id"])
             except LookupError:
                 goal = None
         replies.append(checkin(_persona_of(goal), _step_of(followup.get("goal_text"), followup.get("goal_first_step"))))
@@ -41,22 +41,16 @@ def checkins_due_at_next_message(sender_id: str, now: datetime) -> List[Reply]:
 
 
 def checkin_for_followup(sender_id: str, followup_id: Any) -> Optional[Reply]:
-    """The check-in for a follow-up the scheduler claimed and pushed; None if not ours."""
+    """The check-in for a follow-up the scheduler claimed and pushed; None if not this person's."""
     try:
         wanted = int(followup_id)
     except (TypeError, ValueError):
         return None
-    store = get_store()
-    for followup in store.list_followups(sender_id, statuses=("claimed", "delivered")):
-        if followup["id"] == wanted:
-            goal = None
-            if followup.get("goal_id") is not None:
-                try:
-                    goal = store.get_goal(sender_id, followup["goal_id"])
-                except LookupError:
-                    goal = None
-            return checkin(_persona_of(goal), _step_of((goal or {}).get("text"), (goal or {}).get("first_step")))
-    return None
+    followup = get_store().get_followup(sender_id, wanted)
+    if not followup:
+        return None
+    goal = get_store().get_goal(sender_id, goal_id=followup["goal_id"]) if followup.get("goal_id") else None
+    return checkin(_persona_of(goal), _step_of(followup.get("goal_text"), followup.get("goal_first_step")))
 
 
 __all__ = ["checkins_due_at_next_message", "checkin_for_followup", "StoreUnavailable"]

@@ -141,6 +141,7 @@ def main(argv: Optional[list] = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
 
     # --now shifts the clock; later rounds keep moving forward from there.
     offset = _parse_now(args.now) - datetime.now(timezone.utc) if args.now else timedelta(0)

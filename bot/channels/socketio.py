@@ -3,15 +3,22 @@
 Replies carry persona/technique metadata like the REST channel. With session persistence
 the browser keeps a session id across reloads, so the conversation (the tracker) survives a
 reload. Pushed messages (follow-ups via trigger_intent) go to the session's room.
+
+The blueprint also serves the web chat page (web/static/), the pinned socket.io client
+(web/node_modules, installed from web/package-lock.json; never a CDN) and two small JSON
+routes the page needs: a session's past messages (for a reload) and its goals.
 """
 import inspect
+import asyncio
 import json
 import logging
+import re
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
+from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -19,8 +26,103 @@ from socketio import AsyncServer
 
 from bot.channels.collector import to_wire
 from bot.channels.turn import run_turn
+from bot.paths import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
+
+WEB_DIR = PROJECT_ROOT / "web"
+STATIC_FILES = {  # the only files the page routes serve: name -> (path, content type)
+    "chat.js": (WEB_DIR / "static" / "chat.js", "text/javascript; charset=utf-8"),
+    "chat.css": (WEB_DIR / "static" / "chat.css", "text/css; charset=utf-8"),
+    "socket.io.min.js": (WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js",
+                         "text/javascript; charset=utf-8"),
+}
+PAGE_HEADERS = {  # the page loads nothing from elsewhere and runs no inline script
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                               "img-src 'self'; connect-src 'self'; object-src 'none'; "
+                               "base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+# Session ids this channel issues (uuid4().hex). The JSON routes serve only these, so a
+# REST or Slack conversation can never be read through them.
+WEB_SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+HISTORY_LIMIT = 300  # messages; older ones are not re-rendered after a reload
+DISPLAY_MAX = 200  # characters of a quick reply's title kept for the history
+
+
+def is_web_session_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(WEB_SESSION_ID.match(value))
+
+
+def is_web_conversation(events: List[Any]) -> bool:
+    """True unless some user message of the conversation came through another channel."""
+    return all(e.input_channel in (None, "socketio") for e in events if isinstance(e, UserUttered))
+
+
+def bot_metadata(event_metadata: Optional[Dict[Text, Any]]) -> Dict[Text, Any]:
+    """persona/technique of a stored bot message.
+
+    Rasa keeps a custom action's message metadata under the event's own "metadata" key,
+    next to bookkeeping such as model_id; a domain response may carry it at the top level.
+    """
+    outer = event_metadata or {}
+    inner = outer.get("metadata") if isinstance(outer.get("metadata"), dict) else {}
+    top = {k: outer[k] for k in ("persona", "technique") if k in outer}
+    return {**top, **inner}
+
+
+def history_messages(session_id: Text, events: List[Any], limit: int = HISTORY_LIMIT) -> List[Dict[Text, Any]]:
+    """The person's and the bot's messages, oldest first, in the shape the page renders.
+
+    Bot messages have the same shape as live ones (to_wire: metadata, buttons). Trigger
+    events (follow-ups) are not shown; a quick reply shows the title the person clicked.
+    """
+    out: List[Dict[Text, Any]] = []
+    for event in events:
+        if isinstance(event, UserUttered):
+            metadata = event.metadata or {}
+            if metadata.get("is_external") or not (event.text or "").strip():
+                continue
+            display = metadata.get("display")
+            text = display[:DISPLAY_MAX] if isinstance(display, str) and display.strip() else event.text
+            out.append({"sender": "user", "text": text})
+        elif isinstance(event, BotUttered):
+            data = event.data or {}
+            if not (event.text or data.get("buttons")):
+                continue
+            message = to_wire(session_id, {"text": event.text, "buttons": data.get("buttons"),
+                                           "metadata": bot_metadata(event.metadata)})
+            out.append({"sender": "bot", **message})
+    return out[-limit:]
+
+
+async def _web_events(app: Any, session_id: Text) -> Optional[List[Any]]:
+    """The events of a web conversation; None for a conversation of another channel."""
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    if agent is None or agent.tracker_store is None:
+        return []
+    tracker = await agent.tracker_store.retrieve_full_tracker(session_id)
+    events = list(tracker.events) if tracker is not None else []
+    return events if is_web_conversation(events) else None
+
+
+async def _session_from_body(request: Request) -> Optional[Text]:
+    # POST with a JSON body: the session id works like a password, so keep it out of URLs.
+    try:
+        body = request.json
+    except Exception:
+        return None
+    session_id = body.get("session_id") if isinstance(body, dict) else None
+    return session_id if is_web_session_id(session_id) else None
+
+
+def _goals_for(session_id: Text) -> List[Dict[Text, Any]]:
+    from bot.store import get_store  # imported lazily: the Rasa server starts without a DB
+
+    fields = ("number", "text", "status", "deadline", "deadline_text", "last_progress")
+    return [{k: goal.get(k) for k in fields} for goal in get_store().list_goals(session_id)]
 
 
 async def _maybe_await(result: Any) -> None:
@@ -64,6 +166,47 @@ class MetadataSocketIOInput(SocketIOInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.route("/chat", methods=["GET"])
+        async def chat_page(_: Request) -> HTTPResponse:
+            return await response.file(WEB_DIR / "static" / "index.html", headers=PAGE_HEADERS,
+                                       mime_type="text/html; charset=utf-8")
+
+        @webhook.route("/chat/<name>", methods=["GET"])
+        async def chat_asset(_: Request, name: Text) -> HTTPResponse:
+            path, mime_type = STATIC_FILES.get(name, (None, None))
+            if path is None:
+                return response.json({"error": "not found"}, status=404)
+            if not path.exists():  # the socket.io client comes from `make` (npm ci in web/)
+                logger.error("Web chat file missing: %s (run `make run` to install it)", path)
+                return response.json({"error": f"{name} is not installed; run `make run`"}, status=404)
+            return await response.file(path, headers=PAGE_HEADERS, mime_type=mime_type)
+
+        @webhook.route("/history", methods=["POST"])
+        async def history(request: Request) -> HTTPResponse:
+            session_id = await _session_from_body(request)
+            if session_id is None:
+                return response.json({"error": "unknown session"}, status=404)
+            events = await _web_events(request.app, session_id)
+            if events is None:
+                return response.json({"error": "unknown session"}, status=404)
+            return response.json({"session_id": session_id,
+                                  "messages": history_messages(session_id, events)})
+
+        @webhook.route("/goals", methods=["POST"])
+        async def goals(request: Request) -> HTTPResponse:
+            from bot.store import StoreUnavailable
+
+            session_id = await _session_from_body(request)
+            if session_id is None or await _web_events(request.app, session_id) is None:
+                return response.json({"error": "unknown session"}, status=404)
+            loop = asyncio.get_running_loop()
+            try:
+                found = await loop.run_in_executor(None, _goals_for, session_id)
+            except StoreUnavailable:
+                logger.warning("Goals store unavailable for the web page of sender %s", session_id)
+                return response.json({"available": False, "goals": []}, status=503)
+            return response.json({"available": True, "goals": found})
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Optional[Dict]) -> None:

@@ -540,6 +540,27 @@ class Store:
             ).scalars().all()
             return [self._followup_dict(r, sender_id) for r in rows]
 
+    def get_followup(self, sender_id: str, followup_id: int) -> Optional[Dict[str, Any]]:
+        """One of the person's follow-ups with its goal's text and first step, else None.
+
+        For the action that handles ``followup_due`` (it gets only the id)."""
+        with self._tx() as s:
+            row = s.execute(
+                select(Followup, Goal.text, Goal.first_step, Goal.status)
+                .join(Person, Followup.person_id == Person.id)
+                .outerjoin(Goal, Followup.goal_id == Goal.id)
+                .where(Followup.id == int(followup_id))
+                .where(Person.sender_id == _check_sender(sender_id))
+            ).first()
+            if row is None:
+                return None
+            followup, gtext, gstep, gstatus = row
+            data = self._followup_dict(followup, sender_id)
+            data.update(goal_text=gtext, goal_first_step=gstep, goal_status=gstatus)
+            if followup.goal_id is not None:
+                data["goal_number"] = self._goal_number(s, followup.goal)
+            return data
+
     def cancel_followups(self, sender_id: str, goal_id: Optional[int] = None) -> int:
         """Cancel the person's pending follow-ups (only those of ``goal_id`` if given)."""
         with self._tx() as s:

@@ -3,7 +3,6 @@
 Checks every string in data/content/coach.yml and many rendered messages (every slot,
 topic, retry and commitment band, with awkward sample answers)."""
 import itertools
-import re
 
 import pytest
 
@@ -11,15 +10,11 @@ from bot.content import load
 from bot.personas import coach
 from bot.reply import TECHNIQUES
 from bot.topics import topic_values
+from tests.nondirective import assert_coach_message
+from tests.nondirective import forbidden_in as _forbidden_in
 
-FORBIDDEN = ["you should", "you need to", "i recommend", "i suggest", "my advice", "try to",
-             "make sure", "start by", "consider reading", "the best way is", "do this",
-             "you must", "you have to", "i'd advise"]
 BANK_TECHNIQUES = {"powerful_question", "socratic_question", "scaling_question",
                    "goal_setting", "accountability"}
-# A question opening with one of these invites a yes or a no, not reflection.
-YES_NO_OPENERS = {"do", "does", "did", "is", "are", "am", "was", "were", "can", "could",
-                  "would", "will", "should", "shall", "have", "has", "had"}
 # Answers that would trip a naive reflection: directives, questions, emoji, length.
 SAMPLE_ANSWERS = [
     None,
@@ -42,19 +37,6 @@ def _strings(node):
             yield from _strings(value)
     elif isinstance(node, str):
         yield node
-
-
-def _forbidden_in(text):
-    low = text.lower().replace("\u2019", "'")
-    return [phrase for phrase in FORBIDDEN if phrase in low]
-
-
-def assert_coach_message(text):
-    assert not _forbidden_in(text), f"directive phrase in {text!r}"
-    assert text.endswith("?"), f"does not end in a question: {text!r}"
-    assert text.count("?") == 1, f"more than one question mark: {text!r}"
-    question = re.split(r"(?<=[.:])\s+|\n", text)[-1]
-    assert question.split()[0].lower() not in YES_NO_OPENERS, f"yes/no question: {text!r}"
 
 
 def _all_entries():

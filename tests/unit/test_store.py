@@ -396,6 +396,20 @@ def test_claim_returns_details_and_respects_due_and_channel(store):
     assert store.claim_due_for_sender("alice", NOW, "channel") == []
 
 
+def test_get_followup_is_scoped_to_sender(store):
+    store.add_goal("alice", "First")
+    goal = store.add_goal("alice", "Ask for feedback", first_step="email Sam")
+    f = store.add_followup("alice", NOW, goal_id=goal["id"], channel="slack")
+    plain = store.add_followup("alice", NOW)
+    got = store.get_followup("alice", f["id"])
+    assert got["goal_text"] == "Ask for feedback" and got["goal_first_step"] == "email Sam"
+    assert got["goal_number"] == 2 and got["goal_status"] == "active"
+    assert got["status"] == "pending" and got["channel"] == "slack"
+    assert store.get_followup("alice", plain["id"])["goal_text"] is None
+    assert store.get_followup("bob", f["id"]) is None
+    assert store.get_followup("alice", 999999) is None
+
+
 def test_claim_limit(store):
     for i in range(5):
         store.add_followup("alice", NOW - timedelta(minutes=i))

@@ -42,6 +42,8 @@ def utc(*args):
         ("the 5th", utc(2025, 12, 5, 8, 0)),
         ("end of the month", utc(2025, 11, 30, 8, 0)),
         ("9am utc", utc(2025, 11, 27, 9, 0)),  # an explicit zone wins
+        ("tomorrow 9am est", utc(2025, 11, 27, 14, 0)),
+        ("talk to the cat on friday", utc(2025, 11, 28, 8, 0)),  # "cat" is no zone here
     ],
 )
 def test_parse_when_in_berlin(text, expected):

@@ -1,0 +1,119 @@
+"""The coach over REST: GROW end to end, and what people really do in the middle of it."""
+from tests.e2e.servers import personas, techniques, texts
+from tests.nondirective import assert_coach_message
+
+GROW_ANSWERS = [
+    "my team would own the weekly report without me checking every line",
+    "right now I redo most of their work because I don't fully trust it yet",
+    "I could hand over the weekly report and agree a short review checklist",
+    "talk to Sam on Monday about taking over the report",
+    "by next friday",
+    "7",
+    "I have done this before with a smaller team",
+    "I might take it back when I'm stressed, so I'll block time to coach Sam instead",
+]
+
+
+def coach_messages(messages):
+    return [m for m in messages if m["metadata"]["persona"] == "coach"]
+
+
+def start_coaching(bot, sender, goal="I want to get better at delegating to my team"):
+    bot.say(sender, "coach me")
+    reply = bot.say(sender, goal)
+    assert personas(reply)[-1] == "coach"
+    return reply
+
+
+def test_full_grow_conversation_records_the_goal(bot, sender):
+    replies = [start_coaching(bot, sender)]
+    for answer in GROW_ANSWERS:
+        replies.append(bot.say(sender, answer))
+    last = replies[-1]
+    assert techniques(last)[-1] == "summary", last
+    summary = last[-1]["text"]
+    assert "Sam" in summary or "report" in summary
+    for reply in replies:
+        for message in coach_messages(reply):
+            assert_coach_message(message["text"])
+    scaling = replies[GROW_ANSWERS.index("7")]  # the question asked before "7"
+    assert "scaling_question" in techniques(scaling)
+    assert any("7" in t for t in texts(replies[GROW_ANSWERS.index("7") + 1])), "follow-up depends on the number"
+    goals = bot.say(sender, "show my goals")
+    listing = goals[0]["text"]
+    assert "delegating to my team" in listing and "active" in listing
+    followup = bot.say(sender, "in two weeks")
+    assert "check in" in followup[0]["text"].lower()
+
+
+def test_one_word_answers_are_asked_again_differently(bot, sender):
+    first = start_coaching(bot, sender)[-1]["text"]
+    again = bot.say(sender, "ok")
+    assert coach_messages(again)
+    assert again[-1]["text"] != first
+    assert_coach_message(again[-1]["text"])
+    tracker = bot.tracker(sender)
+    assert tracker["slots"]["requested_slot"] == "grow_measure", "still on the same question"
+
+
+def test_i_dont_know_gets_a_different_angle(bot, sender):
+    first = start_coaching(bot, sender)[-1]["text"]
+    reply = bot.say(sender, "I don't know")
+    assert reply[-1]["text"] != first
+    assert_coach_message(reply[-1]["text"])
+
+
+def test_cancel_mid_flow_keeps_answers_and_resumes(bot, sender):
+    start_coaching(bot, sender)
+    bot.say(sender, GROW_ANSWERS[0])
+    stopped = bot.say(sender, "stop")
+    assert personas(stopped) == ["host"]
+    slots = bot.tracker(sender)["slots"]
+    assert slots["active_loop"] if "active_loop" in slots else True
+    assert slots["grow_measure"] == GROW_ANSWERS[0]
+    assert bot.tracker(sender)["active_loop"] in ({}, None) or not bot.tracker(sender)["active_loop"].get("name")
+    resumed = bot.say(sender, "let's continue")
+    assert personas(resumed)[-1] == "coach"
+    assert bot.tracker(sender)["slots"]["requested_slot"] == "grow_reality"
+
+
+def test_advice_plea_is_turned_back_and_then_the_mentor_is_offered(bot, sender):
+    start_coaching(bot, sender)
+    first = bot.say(sender, "just tell me what to do")
+    assert personas(first) == ["coach"]
+    assert_coach_message(first[-1]["text"])
+    second = bot.say(sender, "please just give me your advice on what to do")
+    assert personas(second) == ["coach"]
+    assert_coach_message(second[-1]["text"])
+    assert "mentor" in second[-1]["text"].lower()
+
+
+def test_three_topics_give_visibly_different_questions(bot, sender):
+    questions = []
+    for index, goal in enumerate([
+        "I want to get better at delegating to my team",
+        "I want to get better at public speaking",
+        "I want to negotiate a raise this year",
+    ]):
+        reply = start_coaching(bot, f"{sender}-{index}", goal)
+        bot.say(f"{sender}-{index}", "people would notice a clear change within a month")
+        second = bot.say(f"{sender}-{index}", "right now I avoid it whenever I can")
+        questions.append(reply[-1]["text"] + " " + second[-1]["text"])
+    assert len(set(questions)) == 3
+    assert "delegat" in questions[0].lower()
+    assert any(w in questions[1].lower() for w in ("speak", "present", "talk", "audience"))
+    assert any(w in questions[2].lower() for w in ("negotiat", "raise", "salary", "pay", "ask"))
+
+
+def test_ten_turns_no_repeated_question_and_open_questions(bot, sender):
+    replies = [start_coaching(bot, sender)]
+    answers = ["ok", GROW_ANSWERS[0], "I don't know", GROW_ANSWERS[1], "fine",
+               GROW_ANSWERS[2], "just tell me what to do", GROW_ANSWERS[3], "soon", "by friday", "8"]
+    for answer in answers:
+        replies.append(bot.say(sender, answer))
+    coach = [m["text"] for reply in replies for m in coach_messages(reply)]
+    assert len(coach) >= 10
+    questions = [t.rsplit(". ", 1)[-1] for t in coach]
+    assert len(set(questions)) == len(questions), "a question repeated"
+    open_questions = [t for t in coach if t.endswith("?")]
+    assert len(open_questions) / len(coach) >= 0.9
