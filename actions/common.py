@@ -88,3 +88,17 @@ def now_utc():
     from bot.clock import now
 
     return now()
+
+
+def fresh_slot(tracker: Tracker, name: str) -> Any:
+    """A slot's value if the bot's last turn set it, else None: 'yes' answers the latest
+    offer, never one made several turns ago."""
+    users_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users_seen += 1
+            if users_seen == 2:
+                return None
+        elif event.get("event") == "slot" and event.get("name") == name and users_seen == 1:
+            return event.get("value")
+    return None

@@ -7,8 +7,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (channel_of, host, intent_of, now_utc, persona, person_timezone,
-                            say, text_of)
+from actions.common import (channel_of, fresh_slot, host, intent_of, now_utc, persona,
+                            person_timezone, say, text_of)
 from bot import goal_views
 from bot.store import StoreUnavailable, get_store
 
@@ -60,7 +60,7 @@ class ActionReportProgress(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = text_of(tracker)
-        expecting = tracker.get_slot("expecting") == "which_goal"
+        expecting = fresh_slot(tracker, "expecting") == "which_goal"
         progress_text = tracker.get_slot("pending_progress") if expecting else text
         try:
             store = get_store()
@@ -115,7 +115,7 @@ class ActionRequestFollowup(Action):
         from bot.timeparse import parse_when
 
         text, zone = text_of(tracker), person_timezone(tracker)
-        expecting = tracker.get_slot("expecting") == "followup_when"
+        expecting = fresh_slot(tracker, "expecting") == "followup_when"
         if expecting and intent_of(tracker) == "deny":
             say(dispatcher, goal_views.simple("followup.declined"))
             return [SlotSet("expecting", None)]

@@ -15,12 +15,15 @@ from bot.personas.recommend import recommend
 FORM = "grow_form"
 # A featurized flag: rules continue into the form when an action sets it (data/rules/grow.yml).
 GROW_REQUESTED = "grow_requested"
-ADVICE_INTENTS = {"ask_advice", "ask_resource"}
+# A plea for advice or for the mentor, too unsure to interrupt GROW, is still a plea.
+ADVICE_INTENTS = {"ask_advice", "ask_resource", "request_mentor"}
+PLEA_CONFIDENCE = 0.5
 # Intents that interrupt GROW instead of answering the coach (see data/rules/grow.yml),
 # and how sure the classifier must be: "I'll coach Sam" is an answer, not a request.
+# (goodbye is not one: "soon" reads as "see you soon"; the person can always say stop.)
 FORM_INTERRUPTS = {"stop_flow", "request_mentor", "request_coach", "ask_technique",
                    "ask_difference", "delete_data", "list_goals", "ask_capabilities",
-                   "export_data", "goodbye"}
+                   "export_data"}
 INTENT_CONFIDENCE = 0.8
 
 
@@ -104,7 +107,7 @@ class ValidateGrowForm(FormValidationAction):
     def _check(self, slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
         text = value if isinstance(value, str) else ("" if value is None else str(value))
         intent = intent_of(tracker)
-        if intent in ADVICE_INTENTS and confidence_of(tracker) >= INTENT_CONFIDENCE:
+        if (intent in ADVICE_INTENTS and confidence_of(tracker) >= PLEA_CONFIDENCE) or coach.is_plea(text):
             count = int(tracker.get_slot("advice_requests") or 0) + 1
             retry = "advice_plea" if count < 2 else "advice_plea_repeat"
             return {slot: None, "grow_retry": retry, "advice_requests": float(count)}

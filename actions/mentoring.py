@@ -6,7 +6,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import host, persona, say, text_of, topic_of
+from actions.common import fresh_slot, host, persona, say, text_of, topic_of
 from actions.personas import meet_mentor
 from bot.personas import coach, mentor, roleplay
 from bot.personas.plan_review import review
@@ -71,7 +71,7 @@ class ActionMentorClarified(Action):
         return "action_mentor_clarified"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        kind = "resource" if tracker.get_slot("offer") == "resource" else "advice"
+        kind = "resource" if fresh_slot(tracker, "offer") == "resource" else "advice"
         events = mentor_answer(dispatcher, tracker, kind)
         # Asked once already: never loop on the clarifying question.
         return events + [SlotSet("expecting", None), SlotSet("offer", None)]

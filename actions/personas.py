@@ -6,7 +6,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (host, intent_of, last_bot_metadata, persona, say, text_of,
+from actions.common import (fresh_slot, host, intent_of, last_bot_metadata, persona, say, text_of,
                             topic_of, user_texts)
 from actions.grow import GROW_REQUESTED, grow_in_progress
 from bot.personas import coach, mentor
@@ -78,7 +78,7 @@ class ActionWhichStyle(Action):
         return "action_which_style"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        already_asked = tracker.get_slot("expecting") == "style_situation"
+        already_asked = fresh_slot(tracker, "expecting") == "style_situation"
         result = recommend(user_texts(tracker))
         say(dispatcher, result.reply)
         if result.role is None:
@@ -100,7 +100,7 @@ def _situation(tracker: Tracker) -> Optional[str]:
     """The situation to compare on: this message if it has one, else the one before."""
     texts = user_texts(tracker)
     current = texts[-1] if texts else ""
-    if tracker.get_slot("expecting") == "compare_situation" or len(current.split()) > 12:
+    if fresh_slot(tracker, "expecting") == "compare_situation" or len(current.split()) > 12:
         return current
     return texts[-2] if len(texts) > 1 else None
 

@@ -7,7 +7,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import host, persona, say, text_of, topic_of
+from actions.common import fresh_slot, host, persona, say, text_of, topic_of
 from actions.grow import decided, grow_in_progress, resume_or_offer, start_grow_events
 from actions.mentoring import mentor_answer
 from actions.personas import switch_to
@@ -85,7 +85,7 @@ class ActionAffirm(Action):
         return decided(self._answer(dispatcher, tracker))
 
     def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        offer = tracker.get_slot("offer") or ""
+        offer = fresh_slot(tracker, "offer") or ""
         if offer in ("mentor", "coach"):
             return switch_to(dispatcher, tracker, offer)
         if offer.startswith("start:"):

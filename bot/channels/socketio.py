@@ -34,6 +34,7 @@ WEB_DIR = PROJECT_ROOT / "web"
 STATIC_FILES = {  # the only files the page routes serve: name -> (path, content type)
     "chat.js": (WEB_DIR / "static" / "chat.js", "text/javascript; charset=utf-8"),
     "chat.css": (WEB_DIR / "static" / "chat.css", "text/css; charset=utf-8"),
+    "favicon.svg": (WEB_DIR / "static" / "favicon.svg", "image/svg+xml"),
     "socket.io.min.js": (WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js",
                          "text/javascript; charset=utf-8"),
 }
@@ -108,7 +109,7 @@ async def _web_events(app: Any, session_id: Text) -> Optional[List[Any]]:
     return events if is_web_conversation(events) else None
 
 
-async def _session_from_body(request: Request) -> Optional[Text]:
+def _session_from_body(request: Request) -> Optional[Text]:
     # POST with a JSON body: the session id works like a password, so keep it out of URLs.
     try:
         body = request.json
@@ -184,10 +185,14 @@ class MetadataSocketIOInput(SocketIOInput):
 
         @webhook.route("/history", methods=["POST"])
         async def history(request: Request) -> HTTPResponse:
-            session_id = await _session_from_body(request)
+            session_id = _session_from_body(request)
             if session_id is None:
                 return response.json({"error": "unknown session"}, status=404)
-            events = await _web_events(request.app, session_id)
+            try:
+                events = await _web_events(request.app, session_id)
+            except Exception:  # the tracker store's database is down: the live chat may still work
+                logger.warning("Could not read the history of web session %s", session_id)
+                return response.json({"error": "history unavailable"}, status=503)
             if events is None:
                 return response.json({"error": "unknown session"}, status=404)
             return response.json({"session_id": session_id,
@@ -197,11 +202,13 @@ class MetadataSocketIOInput(SocketIOInput):
         async def goals(request: Request) -> HTTPResponse:
             from bot.store import StoreUnavailable
 
-            session_id = await _session_from_body(request)
-            if session_id is None or await _web_events(request.app, session_id) is None:
+            session_id = _session_from_body(request)
+            if session_id is None:
                 return response.json({"error": "unknown session"}, status=404)
             loop = asyncio.get_running_loop()
             try:
+                if await _web_events(request.app, session_id) is None:
+                    return response.json({"error": "unknown session"}, status=404)
                 found = await loop.run_in_executor(None, _goals_for, session_id)
             except StoreUnavailable:
                 logger.warning("Goals store unavailable for the web page of sender %s", session_id)

@@ -114,6 +114,12 @@ def classify_answer(text: Optional[str], slot: Optional[str] = None) -> str:
     return "ok" if len(rest.split()) >= 4 and slot != "grow_deadline" else "vague"
 
 
+def is_plea(text: Optional[str]) -> bool:
+    """A plea for the answer ("just tell me what to do"), from coach.yml's plea patterns."""
+    low = (text or "").lower().replace("\u2019", "'")
+    return any(re.search(pattern, low) for pattern in _lexicon().get("plea", []))
+
+
 def parse_scale(text: Optional[str]) -> Optional[int]:
     """The 1-10 number in "7", "7/10", "seven", "about an 8", "10 out of 10"; None when
     there is none or the first number is out of range (0, 11, 80%)."""

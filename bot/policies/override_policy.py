@@ -14,6 +14,7 @@
 Its predictions are marked `is_no_user_prediction` so they compete with, and beat,
 RulePolicy's active-loop predictions (see rasa/core/policies/ensemble.py).
 """
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -21,6 +22,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -32,26 +34,51 @@ ROLEPLAY_ACTION = "action_roleplay_turn"
 SCOPE_ACTION = "action_out_of_scope"
 INFORM_ACTION = "action_inform"
 
-# What the `expecting` slot may hold, and the action that consumes the answer.
-EXPECTATION_ACTIONS = {
-    "followup_when": "action_request_followup",
-    "which_goal": "action_report_progress",
-    "mentor_topic": "action_mentor_clarified",
-    "style_situation": "action_which_style",
-    "compare_situation": "action_compare_answers",
-    "delete_confirm": "action_delete_data_confirmed",
-    "plan_text": "action_share_plan",
+# What the `expecting` slot may hold: the action that consumes the answer, and the intents
+# that count as an answer (None: anything but a change of course). A confident intent
+# outside that set is a new request and goes through the rules as usual.
+ANSWERS = {"inform", "nlu_fallback", "set_goal", "share_plan", "it_depends"}
+EXPECTATIONS = {
+    "followup_when": ("action_request_followup", {"request_followup", "inform", "affirm", "deny", "nlu_fallback"}),
+    "which_goal": ("action_report_progress", {"report_progress", "inform", "nlu_fallback", "drop_goal"}),
+    "mentor_topic": ("action_mentor_clarified", {"inform", "nlu_fallback"}),
+    # Asked to describe their situation, whatever the person says next is that situation.
+    "style_situation": ("action_which_style", None),
+    "compare_situation": ("action_compare_answers", None),
+    "delete_confirm": ("action_delete_data_confirmed", None),
+    "plan_text": ("action_share_plan", ANSWERS),
 }
+EXPECTATION_ACTIONS = {name: action for name, (action, _) in EXPECTATIONS.items()}
+# Enough to tell that "in two weeks" answers "when shall I check in?" whatever the intent.
+TIME_WORDS = re.compile(
+    r"\b(today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"next|week|weeks|month|months|days?|hours?|morning|afternoon|evening|\d{1,2}(:\d\d)?\s*(am|pm)|"
+    r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2})\b", re.IGNORECASE)
+# Below this confidence the classifier's guess does not count as a change of course.
+SURE = 0.8
 
 OVERRIDE_ACTIONS = {SAFETY_ACTION, SAFETY_CHECK_ACTION, ROLEPLAY_ACTION, SCOPE_ACTION,
                     *EXPECTATION_ACTIONS.values()}
 
-# Intents that mean "I'm doing something else now" and so escape an expectation.
+# Intents that mean "I'm doing something else now" and so always escape an expectation.
 ESCAPE_INTENTS = {
     "request_coach", "request_mentor", "stop_flow", "delete_data", "export_data",
     "greet", "goodbye", "ask_difference", "ask_capabilities", "list_goals",
     "ask_technique", "bot_challenge", "express_distress", "ask_out_of_scope",
 }
+
+
+def fresh_expectation(tracker: DialogueStateTracker) -> Optional[Text]:
+    """The expectation set by the bot's last turn; an older one has gone stale."""
+    users_seen = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            users_seen += 1
+            if users_seen == 2:
+                return None
+        elif isinstance(event, SlotSet) and event.key == "expecting" and users_seen == 1:
+            return event.value
+    return None
 
 
 def is_lookalike(text: str) -> bool:
@@ -66,7 +93,7 @@ def is_lookalike(text: str) -> bool:
 class OverridePolicy(Policy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"priority": 7, "distress_threshold": 0.7}
+        return {"priority": 7, "distress_threshold": 0.5}
 
     def train(
         self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
@@ -101,20 +128,27 @@ class OverridePolicy(Policy):
         if self._crisis(tracker):
             return SAFETY_ACTION
         intent = (tracker.latest_message.intent or {}).get("name")
-        if (intent == "express_distress" and tracker.active_loop_name is None
-                and is_lookalike(tracker.latest_message.text or "")):
-            # The classifier saw distress in a work idiom ("this deadline is killing me"):
-            # treat it as a statement. Inside a form it is simply the answer.
-            return INFORM_ACTION
         if tracker.get_slot("safety_check"):
             return SAFETY_CHECK_ACTION
         if self._scope(tracker):
             return SCOPE_ACTION
         if tracker.get_slot("roleplay_state"):
             return ROLEPLAY_ACTION
-        expecting = tracker.get_slot("expecting")
-        if expecting in EXPECTATION_ACTIONS and intent not in ESCAPE_INTENTS:
-            return EXPECTATION_ACTIONS[expecting]
+        expecting = fresh_expectation(tracker)
+        if expecting in EXPECTATIONS:
+            action, answers = EXPECTATIONS[expecting]
+            confidence = (tracker.latest_message.intent or {}).get("confidence") or 0.0
+            if answers is None:
+                return None if intent in ESCAPE_INTENTS and confidence >= SURE else action
+            if intent in answers or confidence < SURE:
+                return action
+            if expecting == "followup_when" and TIME_WORDS.search(tracker.latest_message.text or ""):
+                return action
+        if intent == "express_distress" and tracker.active_loop_name is None:
+            # The classifier saw distress in a work idiom ("this deadline is killing me") or
+            # guessed without confidence, and the lexicon found nothing: treat it as a
+            # statement. Inside a form it is simply the answer.
+            return INFORM_ACTION
         return None
 
     def predict_action_probabilities(

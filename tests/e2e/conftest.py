@@ -1,12 +1,15 @@
 """One pair of servers for the whole e2e session (start-up costs ~40 s); tests that must
 restart or stop servers get their own pair."""
 import itertools
+import os
 import uuid
 
 import pytest
 
 from tests.e2e.servers import BotServers
 
+# Test servers use ports from COACH_TEST_PORT (default 5105) upwards.
+BASE_PORT = int(os.environ.get("COACH_TEST_PORT", "5105"))
 MODEL_MISSING = "no trained model: run `make train` (make test does it first)"
 _ports = itertools.count(0)
 
@@ -22,7 +25,7 @@ def _model_exists() -> bool:
 def bot(tmp_path_factory):
     if not _model_exists():
         pytest.skip(MODEL_MISSING)
-    servers = BotServers(tmp_path_factory.mktemp("bot"), port=5105, action_port=5155).start()
+    servers = BotServers(tmp_path_factory.mktemp("bot"), port=BASE_PORT, action_port=BASE_PORT + 50).start()
     yield servers
     servers.stop()
 
@@ -36,8 +39,8 @@ def own_bot(tmp_path_factory):
     created = []
 
     def make(**extra_env):
-        servers = BotServers(tmp_path_factory.mktemp("ownbot"), port=5205 + offset * 2,
-                             action_port=5255 + offset * 2, extra_env=extra_env)
+        servers = BotServers(tmp_path_factory.mktemp("ownbot"), port=BASE_PORT + 100 + offset * 2,
+                             action_port=BASE_PORT + 150 + offset * 2, extra_env=extra_env)
         created.append(servers)
         return servers
 

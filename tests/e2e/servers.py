@@ -1,5 +1,6 @@
 """Starts and stops the real action server and Rasa server for end-to-end tests."""
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -43,6 +44,10 @@ class BotServers:
 
     def start(self) -> "BotServers":
         self.workdir.mkdir(parents=True, exist_ok=True)
+        for port in (self.cfg["port"], self.cfg["action_port"]):
+            if port_in_use(int(port)):
+                raise RuntimeError(f"port {port} is busy: another bot is running there "
+                                   "(set COACH_TEST_PORT to move the test servers)")
         self.start_actions()
         self.start_rasa()
         return self
@@ -86,6 +91,11 @@ class BotServers:
         response = requests.get(f"{self.url}/conversations/{sender}/tracker", params=params, timeout=30)
         response.raise_for_status()
         return response.json()
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def texts(messages: List[dict]) -> List[str]:

@@ -39,11 +39,11 @@ def test_full_grow_conversation_records_the_goal(bot, sender):
     scaling = replies[GROW_ANSWERS.index("7")]  # the question asked before "7"
     assert "scaling_question" in techniques(scaling)
     assert any("7" in t for t in texts(replies[GROW_ANSWERS.index("7") + 1])), "follow-up depends on the number"
+    followup = bot.say(sender, "in two weeks")
+    assert "check in" in followup[0]["text"].lower()
     goals = bot.say(sender, "show my goals")
     listing = goals[0]["text"]
     assert "delegating to my team" in listing and "active" in listing
-    followup = bot.say(sender, "in two weeks")
-    assert "check in" in followup[0]["text"].lower()
 
 
 def test_one_word_answers_are_asked_again_differently(bot, sender):

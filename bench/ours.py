@@ -1,0 +1,42 @@
+"""Our bot as `make run` starts it (action server + Rasa server, SQLite stores), through the
+e2e harness's BotServers, in a temporary var dir and on the benchmark's own ports."""
+import time
+from pathlib import Path
+from typing import Dict, Optional
+
+from bench import procs
+
+
+class OurServers:
+    def __init__(self, workdir: Path, port: int, action_port: int, model: Path):
+        from tests.e2e.servers import BotServers
+
+        self.servers = BotServers(workdir, port, action_port, extra_env={"COACH_MODEL": str(model)})
+        self.servers.cfg["model"] = str(model)
+        self.url = self.servers.url
+        workdir.mkdir(parents=True, exist_ok=True)
+
+    def start_actions(self) -> None:
+        self.servers.start_actions()
+
+    def start_rasa_timed(self) -> float:
+        """Starts the Rasa server (the action server must be up); seconds from spawning it
+        to its first REST answer, the same measurement as the baseline's."""
+        from bot import run
+
+        started = time.monotonic()
+        self.servers.rasa = self.servers._spawn(run.rasa_server_command(self.servers.cfg), "rasa.log")
+        return procs.first_reply_seconds(self.url, self.servers.rasa, started)
+
+    def stop_rasa(self) -> None:
+        procs.stop(self.servers.rasa)
+
+    def memory_mb(self) -> Dict[str, Optional[float]]:
+        rasa, actions = self.servers.rasa, self.servers.actions
+        return {
+            "rasa": procs.peak_rss_mb(rasa.pid) if rasa else None,
+            "actions": procs.peak_rss_mb(actions.pid) if actions else None,
+        }
+
+    def stop(self) -> None:
+        self.servers.stop()

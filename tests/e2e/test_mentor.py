@@ -1,0 +1,84 @@
+"""The mentor over REST: concrete advice, real resources, role-play and plan feedback."""
+import re
+
+from bot.personas import mentor
+from bot.topics import topic_label, topic_values
+from tests.e2e.servers import personas, techniques, texts
+
+
+def as_mentor(bot, sender):
+    reply = bot.say(sender, "switch to mentor mode")
+    assert "mentor" in personas(reply)
+    return reply
+
+
+def test_negotiate_a_raise_gets_concrete_steps(bot, sender):
+    reply = bot.say(sender, "how do I negotiate a raise?")
+    advice = [m for m in reply if m["metadata"]["technique"] == "advice"]
+    assert advice and advice[0]["metadata"]["persona"] == "mentor"
+    steps = re.findall(r"^\d+\. ", advice[0]["text"], re.MULTILINE)
+    assert len(steps) >= 4
+    assert "host" in personas(reply), "the bot says it picked the mentor and how to change"
+
+
+def test_book_recommendation_has_real_titles_with_authors(bot, sender):
+    as_mentor(bot, sender)
+    reply = bot.say(sender, "can you recommend a book on negotiation?")
+    resources = [m["text"] for m in reply if m["metadata"]["technique"] == "resource"]
+    assert resources
+    assert "Getting to Yes" in resources[0] and "Fisher" in resources[0]
+    known = {r["title"] for r in mentor.all_resources() if r["topic"] == "negotiation"}
+    assert sum(title in resources[0] for title in known) >= 3
+
+
+def test_every_topic_gets_its_own_advice(bot, sender):
+    as_mentor(bot, sender)
+    seen = {}
+    for topic in topic_values():
+        reply = bot.say(sender, f"what's your advice on {topic_label(topic)}?")
+        advice = [m["text"] for m in reply if m["metadata"]["technique"] == "advice"]
+        assert advice, (topic, texts(reply))
+        seen[topic] = advice[0]
+    assert len(set(seen.values())) == len(seen)
+
+
+def test_advice_without_a_topic_asks_first_then_advises(bot, sender):
+    as_mentor(bot, sender)
+    clarify = bot.say(sender, "what would you advise in my situation?")
+    assert techniques(clarify)[-1] == "guidance" and "?" in clarify[-1]["text"]
+    advice = bot.say(sender, "it is mostly about running better meetings")
+    assert "advice" in techniques(advice)
+
+
+def test_roleplay_runs_three_turns_and_ends_with_feedback(bot, sender):
+    start = bot.say(sender, "can we role-play asking for a raise?")
+    assert "role_play" in techniques(start)
+    lines = ["I'd like to talk about my pay",
+             "I led the billing migration and market data shows my role pays 12% more",
+             "I understand budgets are tight; could we agree 8% now and review in six months?"]
+    replies = [bot.say(sender, line) for line in lines]
+    assert all("role_play" in techniques(r) for r in replies[:2])
+    assert techniques(replies[-1])[-1] == "feedback"
+    assert bot.tracker(sender)["slots"]["roleplay_state"] is None
+    after = bot.say(sender, "thanks")
+    assert "role_play" not in techniques(after)
+
+
+def test_plan_feedback_says_strong_risky_and_one_improvement(bot, sender):
+    as_mentor(bot, sender)
+    reply = bot.say(sender, "here's my plan: on Monday I'll ask my manager for a 10% raise, "
+                            "bring three market data points and my project results, and if she says no "
+                            "I'll ask what it would take by the June review")
+    feedback = [m["text"] for m in reply if m["metadata"]["technique"] == "feedback"]
+    assert feedback, texts(reply)
+    lower = feedback[0].lower()
+    assert "strong" in lower and "risk" in lower
+
+
+def test_mentor_goal_setting_records_the_goal(bot, sender):
+    as_mentor(bot, sender)
+    reply = bot.say(sender, "I want to get promoted to senior engineer this year")
+    assert reply[0]["metadata"]["persona"] == "mentor"
+    assert "concrete" in reply[0]["text"].lower()
+    goals = bot.say(sender, "show my goals")
+    assert "senior engineer" in goals[0]["text"]
