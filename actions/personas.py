@@ -47,7 +47,7 @@ def switch_to(dispatcher: CollectingDispatcher, tracker: Tracker, new: str) -> L
                                             tracker.get_slot("asked_questions") or [])
     say(dispatcher, reply)
     asked = list(tracker.get_slot("asked_questions") or []) + ([question_id] if question_id else [])
-    return events + [SlotSet("asked_questions", asked)]
+    return events + [SlotSet("asked_questions", asked), SlotSet("expecting", "coach_goal")]
 
 
 class ActionRequestPersona(Action):

@@ -126,7 +126,7 @@ class ActionInform(Action):
                 return start_grow_events(text, topic_of(tracker))
             reply, _ = coach.outside_grow("opening", topic_of(tracker), text, tracker.get_slot("asked_questions") or [])
             say(dispatcher, reply)
-            return []
+            return [SlotSet("expecting", "coach_goal")]
         if role == "mentor":
             return mentor_answer(dispatcher, tracker, "advice")
         say(dispatcher, host().fallback())

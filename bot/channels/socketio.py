@@ -8,8 +8,8 @@ The blueprint also serves the web chat page (web/static/), the pinned socket.io 
 (web/node_modules, installed from web/package-lock.json; never a CDN) and two small JSON
 routes the page needs: a session's past messages (for a reload) and its goals.
 """
-import inspect
 import asyncio
+import inspect
 import json
 import logging
 import re
@@ -77,8 +77,9 @@ def bot_metadata(event_metadata: Optional[Dict[Text, Any]]) -> Dict[Text, Any]:
 def history_messages(session_id: Text, events: List[Any], limit: int = HISTORY_LIMIT) -> List[Dict[Text, Any]]:
     """The person's and the bot's messages, oldest first, in the shape the page renders.
 
-    Bot messages have the same shape as live ones (to_wire: metadata, buttons). Trigger
-    events (follow-ups) are not shown; a quick reply shows the title the person clicked.
+    Bot messages have the same shape as live ones (to_wire: metadata, buttons), pushed
+    check-ins included; the trigger events behind them are not user messages and are left
+    out. A quick reply shows the title the person clicked (metadata "display").
     """
     out: List[Dict[Text, Any]] = []
     for event in events:

@@ -6,7 +6,6 @@ at the person's next message, and erasure of the conversation after `delete_data
 """
 import asyncio
 import logging
-from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -35,9 +34,10 @@ def clean_sender(sender_id: Any) -> Text:
 
 
 def _due_checkins(sender_id: Text) -> List[Reply]:
+    from bot.clock import now
     from bot.followups import checkins_due_at_next_message
 
-    return checkins_due_at_next_message(sender_id, datetime.now(timezone.utc))
+    return checkins_due_at_next_message(sender_id, now())
 
 
 async def run_turn(

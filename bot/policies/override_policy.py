@@ -32,6 +32,7 @@ SAFETY_ACTION = "action_safety"
 SAFETY_CHECK_ACTION = "action_safety_check"
 ROLEPLAY_ACTION = "action_roleplay_turn"
 SCOPE_ACTION = "action_out_of_scope"
+GROW_FORM = "grow_form"
 INFORM_ACTION = "action_inform"
 
 # What the `expecting` slot may hold: the action that consumes the answer, and the intents
@@ -39,6 +40,8 @@ INFORM_ACTION = "action_inform"
 # outside that set is a new request and goes through the rules as usual.
 ANSWERS = {"inform", "nlu_fallback", "set_goal", "share_plan", "it_depends"}
 EXPECTATIONS = {
+    # The coach asked "which goal would you like to explore?": the answer is the goal.
+    "coach_goal": ("action_set_goal", None),
     "followup_when": ("action_request_followup", {"request_followup", "inform", "affirm", "deny", "nlu_fallback"}),
     "which_goal": ("action_report_progress", {"report_progress", "inform", "nlu_fallback", "drop_goal"}),
     "mentor_topic": ("action_mentor_clarified", {"inform", "nlu_fallback"}),
@@ -119,9 +122,9 @@ class OverridePolicy(Policy):
 
     def _choose(self, tracker: DialogueStateTracker) -> Optional[Text]:
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
-            # After one of our actions, hand the turn back to the person.
+            # After one of our actions: into GROW if it asked for that, else back to the person.
             if tracker.latest_action_name in OVERRIDE_ACTIONS:
-                return ACTION_LISTEN_NAME
+                return GROW_FORM if tracker.get_slot("grow_requested") else ACTION_LISTEN_NAME
             return None
         if tracker.latest_message is None:
             return None

@@ -405,6 +405,8 @@
 
   socket.on("bot_uttered", function (message) {
     if (!message || typeof message !== "object") { return; }
+    // After "New conversation" the socket may still be in the old session's room.
+    if (message.recipient_id && message.recipient_id !== state.sessionId) { return; }
     renderBot(message, true);
     if (message.metadata && message.metadata.technique === "data") { state.turnHadDataReply = true; }
     if (state.waiting) {  // keep the indicator until the turn's messages have all arrived
