@@ -1,5 +1,6 @@
 """Our bot as `make run` starts it (action server + Rasa server, SQLite stores), through the
 e2e harness's BotServers, in a temporary var dir and on the benchmark's own ports."""
+import sys
 import time
 from pathlib import Path
 from typing import Dict, Optional
@@ -8,10 +9,12 @@ from bench import procs
 
 
 class OurServers:
-    def __init__(self, workdir: Path, port: int, action_port: int, model: Path):
+    def __init__(self, workdir: Path, port: int, action_port: int, model: Path, patches: str = ""):
         from tests.e2e.servers import BotServers
 
-        self.servers = BotServers(workdir, port, action_port, extra_env={"COACH_MODEL": str(model)})
+        self.patches = patches
+        self.servers = BotServers(workdir, port, action_port,
+                                  extra_env={"COACH_MODEL": str(model), "BENCH_PROBE_PATCH": patches})
         self.servers.cfg["model"] = str(model)
         self.url = self.servers.url
         workdir.mkdir(parents=True, exist_ok=True)
@@ -24,8 +27,11 @@ class OurServers:
         to its first REST answer, the same measurement as the baseline's."""
         from bot import run
 
+        command = run.rasa_server_command(self.servers.cfg)
+        if self.patches:  # a candidate code fix, applied by bench/probe.py at start-up
+            command = [sys.executable, "-m", "bench.probe"] + command[1:]
         started = time.monotonic()
-        self.servers.rasa = self.servers._spawn(run.rasa_server_command(self.servers.cfg), "rasa.log")
+        self.servers.rasa = self.servers._spawn(command, "rasa.log")
         return procs.first_reply_seconds(self.url, self.servers.rasa, started)
 
     def stop_rasa(self) -> None:

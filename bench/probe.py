@@ -1,6 +1,6 @@
 """`python -m bench.probe <rasa arguments>`: runs the `rasa` command line with wall-clock
 timers around the phases of a turn, for bench/profile.py. Each timed call appends
-"<name>\t<seconds>" to the file named by BENCH_PROBE_FILE.
+"<name>\t<seconds>" to the file named by BENCH_PROBE_FILE (no file: no timers).
 
 BENCH_PROBE_PATCH (comma-separated) tries candidate fixes without touching the project:
   fast_validator  validate action-server answers with one prebuilt jsonschema validator
@@ -94,8 +94,11 @@ def _time_graph_nodes() -> None:
 
 
 def install(patches: str = "", graph_nodes: bool = True) -> None:
+    """Applies the patches; times the phases only when BENCH_PROBE_FILE names a file."""
     if "fast_validator" in patches.split(","):
         _patch_fast_validator()
+    if not os.environ.get("BENCH_PROBE_FILE"):
+        return
     if graph_nodes:
         _time_graph_nodes()
     for module_name, path, name in TIMED:

@@ -41,12 +41,15 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--sequential", type=int, default=200, help="messages of the one sequential user")
     parser.add_argument("--users", type=int, default=20, help="concurrent users")
     parser.add_argument("--per-user", type=int, default=20, help="messages per concurrent user")
-    parser.add_argument("--warmup", type=int, default=10, help="untimed messages per bot before measuring")
+    parser.add_argument("--warmup", type=int, default=-1,
+                        help="untimed messages per bot before measuring (default: each conversation once)")
     parser.add_argument("--startup-repeats", type=int, default=2, help="start-up samples per bot (median)")
     parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "coach-mentor.tar.gz",
                         help="our model to serve (default models/coach-mentor.tar.gz)")
     parser.add_argument("--config", type=Path, default=None,
                         help="train this config cold and benchmark the result instead of --model")
+    parser.add_argument("--patch", default="", help="candidate code fix for our Rasa server, see bench/probe.py "
+                        "(fast_validator)")
     parser.add_argument("--skip-train-timing", action="store_true", help="skip the cold training (quick run)")
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "results", help="output directory")
     parser.add_argument("--label", default="", help="tag added to the output file names")
@@ -99,9 +102,12 @@ async def drive(args, ours, baseline, mixes, run_id: str) -> Dict[str, Dict]:
 
     out: Dict[str, Dict] = {"ours": {}, "baseline": {}}
     async with bc.Client() as http:
-        log(f"warm-up: {args.warmup} untimed messages per bot")
+        # Untimed warm-up: first use of a code path (lazy imports, TensorFlow tracing a new
+        # input shape) costs up to a second once; the figures are for a server in service.
         for side in ("ours", "baseline"):
-            for message in messages_for_user(mixes[side], 0, args.warmup):
+            count = args.warmup if args.warmup >= 0 else sum(len(c) for c in mixes[side])
+            log(f"warm-up {side}: {count} untimed messages")
+            for message in messages_for_user(mixes[side], 0, count):
                 await http.send(side, urls[side], f"{run_id}-warmup", message)
 
         log(f"sequential: {args.sequential} messages per bot, interleaved")
@@ -177,7 +183,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             raise RuntimeError(f"no model at {model}: run `make train` first")
         results["meta"]["ours_model"] = str(model)
 
-        ours = OurServers(workdir / "ours", args.port, args.action_port, Path(model))
+        ours = OurServers(workdir / "ours", args.port, args.action_port, Path(model), args.patch)
+        results["meta"]["patch"] = args.patch
         base = bl.BaselineServer(prepared["project"], prepared["model"], args.baseline_port, workdir, env)
         base.check_no_action_server()
         ours.start_actions()

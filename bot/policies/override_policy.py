@@ -4,7 +4,7 @@
    or a confident `express_distress` intent runs `action_safety`, even inside a form.
    A work idiom the classifier mistook for distress is treated as a statement.
    Therapy/medical/legal/financial requests (lexicon) get the scope refusal.
-2. An open safety check: every message goes to `action_safety_check` until the person
+2. An open safety check (checked first): every message goes to `action_safety_check` until the person
    says they are safe.
 3. An active role-play: every message goes to `action_roleplay_turn`.
 4. An expected answer: when an action asked a question whose answer it must consume
@@ -128,11 +128,13 @@ class OverridePolicy(Policy):
             return None
         if tracker.latest_message is None:
             return None
+        if tracker.get_slot("safety_check"):
+            # The open check reads every answer itself (a new crisis expression included);
+            # the classifier's guess at "yes, I'm safe" must not restart it.
+            return SAFETY_CHECK_ACTION
         if self._crisis(tracker):
             return SAFETY_ACTION
         intent = (tracker.latest_message.intent or {}).get("name")
-        if tracker.get_slot("safety_check"):
-            return SAFETY_CHECK_ACTION
         if self._scope(tracker):
             return SCOPE_ACTION
         if tracker.get_slot("roleplay_state"):
