@@ -13,7 +13,7 @@ DATA_ARGS  := --data data/nlu data/rules data/stories
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONHASHSEED ?= 0
 
-.PHONY: help venv spacy train run chat test test-unit test-stories test-e2e test-browser validate lint clean browser-deps
+.PHONY: help venv spacy train run chat web test test-unit test-stories test-e2e test-browser validate lint clean browser-deps
 
 help:
 	@echo "make run    - set up, train if needed, start the bot on port 5005 (Ctrl-C stops)"
@@ -44,8 +44,16 @@ $(MODEL): $(SPACY) config.yml domain.yml $(TRAIN_DATA) $(TRAIN_CODE)
 
 train: $(MODEL)
 
+# --- web chat page: socket.io client from web/package-lock.json (served by the bot, no CDN)
+web/node_modules/.installed: web/package.json web/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the web chat page (apt-get install npm)"; exit 1; }
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+web: web/node_modules/.installed
+
 # --- running ---------------------------------------------------------------------
-run: $(MODEL)
+run: $(MODEL) web/node_modules/.installed
 	$(PY) -m bot.run
 
 chat: $(VENV)/.installed
@@ -75,7 +83,10 @@ test-stories: $(MODEL)
 test-e2e: $(MODEL)
 	$(PY) -m pytest tests/e2e tests/nlu -q
 
-test: validate $(MODEL) browser-deps
+test-browser: $(MODEL) browser-deps web/node_modules/.installed
+	$(PY) -m pytest tests/browser -q -rs
+
+test: validate $(MODEL) browser-deps web/node_modules/.installed
 	$(MAKE) test-stories
 	$(PY) -m pytest tests -q -rs
 
