@@ -13,12 +13,12 @@ DATA_ARGS  := --data data/nlu data/rules data/stories
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONHASHSEED ?= 0
 
-.PHONY: help venv spacy train run chat web test test-unit test-stories test-e2e test-browser validate lint clean browser-deps
+.PHONY: help venv spacy train run chat web test test-unit test-stories test-e2e test-browser validate lint clean browser-deps bench crossval
 
 help:
 	@echo "make run    - set up, train if needed, start the bot on port 5005 (Ctrl-C stops)"
 	@echo "make test   - set up, train if needed, run the whole test suite"
-	@echo "make train | chat | lint | validate | clean"
+	@echo "make train | chat | lint | validate | bench | crossval | clean"
 
 # --- environment -----------------------------------------------------------------
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -89,6 +89,13 @@ test-browser: $(MODEL) browser-deps web/node_modules/.installed
 test: validate $(MODEL) browser-deps web/node_modules/.installed
 	$(MAKE) test-stories
 	$(PY) -m pytest tests -q -rs
+
+# --- performance -------------------------------------------------------------------
+bench: $(MODEL) web/node_modules/.installed
+	$(PY) -m bench.run
+
+crossval: $(VENV)/.installed $(SPACY)
+	$(PY) -m bench.crossval
 
 clean:
 	rm -rf build models results .rasa var/*.db tests/artifacts
