@@ -191,3 +191,65 @@ class ActionFollowupDue(Action):
         if reply is not None:
             say(dispatcher, reply)
         return []
+
+
+# Which field an edit request changes, and where its new value starts. Checked in order:
+# the specific words (first step, measure) before the generic ones (deadline, rename).
+_EDIT_FIELDS = [
+    ("first_step", re.compile(r"\bfirst step\b.*?(?:\bto\b|:|\bis now\b|\bis\b)\s*(?P<value>.+)$", re.I)),
+    ("measure", re.compile(r"\bmeasure\b.*?(?:\bto\b|:|\bis now\b|\bis\b)\s*(?P<value>.+)$", re.I)),
+    ("deadline", re.compile(r"\b(?:deadline|date|due|postpone|push|move|extend|bring)\b(?P<value>.*)$", re.I)),
+    ("text", re.compile(r"\b(?:rename|reword|rewrite|change|should say|say)\b.*?\b(?:to|as|say|instead)\b\s*(?P<value>.+)$", re.I)),
+]
+
+
+def edit_request(text: str, zone: Optional[str]) -> Optional[Dict[str, Any]]:
+    """The fields an edit message sets, e.g. {"deadline": date, "deadline_text": "friday"}."""
+    from bot.timeparse import parse_deadline
+
+    for field, pattern in _EDIT_FIELDS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        value = match.group("value").strip(" .:,")
+        if field == "deadline":
+            value = re.sub(r"^(?:(?:of|for|on)\s+)?(?:my\s+)?(?:goal\s*\d+(?:'s)?\s*)?(?:back\s+|forward\s+)?"
+                           r"(?:to|until|till|by|is now|:)?\s*", "", value, flags=re.I)
+            deadline = parse_deadline(value, now_utc(), zone) or parse_deadline(text, now_utc(), zone)
+            return {"deadline": deadline, "deadline_text": value} if deadline else None
+        if field == "text":
+            value = re.sub(r"^goal\s*\d+\s*(?:to|as)?\s*", "", value, flags=re.I)
+        return {field: value} if value else None
+    return None
+
+
+class ActionEditGoal(Action):
+    """Changes one goal's wording, measure, first step or deadline."""
+
+    def name(self) -> Text:
+        return "action_edit_goal"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = text_of(tracker)
+        try:
+            store = get_store()
+            goals = store.list_goals(tracker.sender_id)
+            if not goals:
+                say(dispatcher, goal_views.goal_list(goals))
+                return []
+            goal = pick_goal(goals, text) or _by_words(store, tracker.sender_id, text)
+            if goal is None:
+                say(dispatcher, goal_views.goal_choice("edit.which_goal", goals))
+                return []
+            fields = edit_request(text, person_timezone(tracker))
+            if not fields:
+                say(dispatcher, goal_views.simple("edit.what", number=goal["number"]))
+                return []
+            store.update_goal(tracker.sender_id, goal["id"], **fields)
+        except StoreUnavailable:
+            say(dispatcher, host().store_unavailable())
+            return []
+        field = next(iter(fields))
+        shown = goal_views.show_date(fields[field]) if field == "deadline" else fields[field]
+        say(dispatcher, goal_views.edited(goal["number"], field, shown))
+        return []

@@ -23,6 +23,15 @@ def _date(value: Any) -> str:
     return value.strftime("%a %d %b %Y") if isinstance(value, (date, datetime)) else str(value)
 
 
+def show_date(value: Any) -> str:
+    return _date(value)
+
+
+def edited(number: int, field: str, value: Any) -> Reply:
+    label = load("goals")["edit"]["fields"].get(field, field)
+    return Reply(_text("edit.done", number=number, field=label, value=value), "host", "goals")
+
+
 def goal_list(goals: List[Mapping[str, Any]]) -> Reply:
     if not goals:
         return Reply(_text("list.empty"), "host", "goals")

@@ -139,3 +139,15 @@ def test_isolation_and_verbatim_text(bot, sender):
     other = bot.say(f"{sender}-other", "show my goals")[0]["text"]
     assert "promoted" not in other and "no goals" in other
     assert "promoted" not in " ".join(texts(bot.say(f"{sender}-other", "export my data")))
+
+
+def test_edit_a_goal(bot, sender):
+    bot.say(sender, "switch to mentor mode")
+    bot.say(sender, "thanks")
+    bot.say(sender, "I want to get promoted to senior engineer this year")
+    first_step = bot.say(sender, "change the first step of goal 1 to booking a talk with my manager")
+    assert "First step: booking a talk with my manager" in first_step[0]["text"]
+    deadline = bot.say(sender, "change the deadline of goal 1 to next friday")
+    assert "Deadline:" in deadline[0]["text"]
+    goal = store_of(bot).list_goals(sender)[0]
+    assert goal["first_step"] == "booking a talk with my manager" and goal["deadline"]
