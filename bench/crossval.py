@@ -7,6 +7,7 @@ from Rasa's intent_report.json and the intents it confuses most.
 """
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -50,7 +51,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     print("running:", " ".join(command), flush=True)
     started = time.monotonic()
     with open(out / "rasa.log", "wb") as log:
-        code = subprocess.run(command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT).returncode
+        env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
+        code = subprocess.run(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT).returncode
     seconds = time.monotonic() - started
     if code != 0:
         print(f"rasa test nlu failed (exit {code}); see {out / 'rasa.log'}", file=sys.stderr)

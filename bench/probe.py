@@ -5,6 +5,9 @@ timers around the phases of a turn, for bench/profile.py. Each timed call append
 BENCH_PROBE_PATCH (comma-separated) tries candidate fixes without touching the project:
   fast_validator  validate action-server answers with one prebuilt jsonschema validator
                   (stock Rasa re-checks the schema itself on every call: ~20 ms each here)
+  dedupe_slots    drop SlotSet events from the action server that set a slot to the value
+                  it already has (half of our slot events): the conversation that Rasa
+                  reloads, replays and sends to the action server on every turn grows slower
 """
 import functools
 import inspect
@@ -93,10 +96,37 @@ def _time_graph_nodes() -> None:
     GraphNode.__call__ = __call__
 
 
+def _patch_dedupe_slots() -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import SlotSet
+
+    original = RemoteAction.run
+
+    async def run(self, output_channel, nlg, tracker, domain):
+        events = await original(self, output_channel, nlg, tracker, domain)
+        pending, kept = {}, []
+        for event in events:
+            if isinstance(event, SlotSet) and event.key in tracker.slots:
+                before = pending.get(event.key, tracker.get_slot(event.key))
+                pending[event.key] = event.value
+                if before == event.value:
+                    continue
+            kept.append(event)
+        return kept
+
+    RemoteAction.run = run
+
+
 def install(patches: str = "", graph_nodes: bool = True) -> None:
     """Applies the patches; times the phases only when BENCH_PROBE_FILE names a file."""
-    if "fast_validator" in patches.split(","):
+    chosen = set(patches.split(",")) - {""}
+    unknown = chosen - {"fast_validator", "dedupe_slots"}
+    if unknown:
+        raise SystemExit(f"bench.probe: unknown patch {sorted(unknown)}")
+    if "fast_validator" in chosen:
         _patch_fast_validator()
+    if "dedupe_slots" in chosen:
+        _patch_dedupe_slots()
     if not os.environ.get("BENCH_PROBE_FILE"):
         return
     if graph_nodes:

@@ -29,6 +29,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--action-port", type=int, default=5655)
     parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "coach-mentor.tar.gz")
     parser.add_argument("--fast-validator", action="store_true")
+    parser.add_argument("--patch", default="", help="more bench/probe.py patches, comma-separated")
     parser.add_argument("--memory-tracker-store", action="store_true")
     parser.add_argument("--start-at", type=int, default=0, help="first conversation of the mix")
     parser.add_argument("--baseline", action="store_true", help="profile the stock starter bot instead")
@@ -99,7 +100,7 @@ def profile_ours(args, workdir: Path, probe_file: Path):
     from bench.scenarios import load, messages_for_user
     from tests.e2e.servers import BotServers
 
-    patches = "fast_validator" if args.fast_validator else ""
+    patches = ",".join(p for p in ["fast_validator" if args.fast_validator else "", args.patch] if p)
     servers = BotServers(workdir, args.port, args.action_port,
                          extra_env={"BENCH_PROBE_FILE": str(probe_file), "BENCH_PROBE_PATCH": patches,
                                     "COACH_MODEL": str(args.model)})
@@ -149,6 +150,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     os.environ["COACH_VAR_DIR"] = str(workdir)
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     os.chdir(PROJECT_ROOT)
     sys.path.insert(0, str(PROJECT_ROOT))
     probe_file = workdir / "probe.tsv"
@@ -157,7 +159,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     else:
         lines, client = profile_ours(args, workdir, probe_file)
     breakdown = aggregate(lines, args.turns)
-    print(f"variant: baseline={args.baseline} fast_validator={args.fast_validator} "
+    print(f"variant: baseline={args.baseline} fast_validator={args.fast_validator} patch={args.patch} "
           f"memory_tracker_store={args.memory_tracker_store} model={args.model}")
     print(render(breakdown, client))
     shutil.rmtree(workdir, ignore_errors=True)

@@ -186,6 +186,8 @@ def markdown_report(results: Dict[str, Any], rows: List[Row]) -> str:
         f"Ours: {meta.get('ours_model', '?')}; baseline: stock `rasa init` bot; Rasa {meta.get('rasa_version', '?')}; "
         f"{meta.get('cpus', '?')} CPUs; load average at start {meta.get('loadavg_start', '?')}, "
         f"at end {meta.get('loadavg_end', '?')}.",
+        f"Ours trained from: {meta.get('served_config') or 'config.yml, the model built by make train'}; "
+        f"code patches tried: {meta.get('patch') or 'none'}.",
         f"Sequential: {meta.get('sequential_messages', '?')} messages, one user, interleaved ours/baseline. "
         f"Concurrent: {meta.get('users', '?')} users x {meta.get('per_user', '?')} messages "
         "(ABBA halves: ours, baseline, baseline, ours).",

@@ -49,7 +49,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--config", type=Path, default=None,
                         help="train this config cold and benchmark the result instead of --model")
     parser.add_argument("--patch", default="", help="candidate code fix for our Rasa server, see bench/probe.py "
-                        "(fast_validator)")
+                        "(fast_validator, dedupe_slots; comma-separated)")
     parser.add_argument("--skip-train-timing", action="store_true", help="skip the cold training (quick run)")
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "results", help="output directory")
     parser.add_argument("--label", default="", help="tag added to the output file names")
@@ -147,6 +147,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     # bot.paths reads this when first imported, so it is set before any bot import.
     os.environ["COACH_VAR_DIR"] = str(workdir / "ours")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"  # see bench/baseline.base_env
     os.chdir(PROJECT_ROOT)
     sys.path.insert(0, str(PROJECT_ROOT))
 
@@ -179,6 +180,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             log(f"cold training: {trained['seconds']:.1f}s")
             if args.config:
                 model = trained["model"]
+                results["meta"]["served_config"] = str(config)
         if not Path(model).exists():
             raise RuntimeError(f"no model at {model}: run `make train` first")
         results["meta"]["ours_model"] = str(model)
