@@ -27,6 +27,17 @@ FORM_INTERRUPTS = {"stop_flow", "request_mentor", "request_coach", "ask_techniqu
 INTENT_CONFIDENCE = 0.8
 
 
+def asks_to_switch(intent: Optional[str], text: str) -> bool:
+    """An unmistakable switch request (data/content/switching.yml) backing the classifier."""
+    import re
+
+    from bot.content import load
+
+    key = {"request_mentor": "to_mentor", "request_coach": "to_coach"}.get(intent or "")
+    low = text.lower()
+    return bool(key) and any(re.search(pattern, low) for pattern in load("switching")[key])
+
+
 def decided(events: List[EventType]) -> List[EventType]:
     """Actions that may lead into GROW always say whether they do (rules branch on it)."""
     if any(e.get("event") == "slot" and e.get("name") == GROW_REQUESTED and e.get("value") for e in events):
@@ -100,7 +111,9 @@ class ValidateGrowForm(FormValidationAction):
         something else; then nothing is extracted and the form lets the rules answer."""
         if tracker.get_slot("requested_slot") != slot:
             return {}
-        if intent_of(tracker) in FORM_INTERRUPTS and confidence_of(tracker) >= INTENT_CONFIDENCE:
+        intent = intent_of(tracker)
+        if intent in FORM_INTERRUPTS and (confidence_of(tracker) >= INTENT_CONFIDENCE
+                                          or asks_to_switch(intent, text_of(tracker))):
             return {}
         return {slot: text_of(tracker)}
 
@@ -110,7 +123,9 @@ class ValidateGrowForm(FormValidationAction):
         if (intent in ADVICE_INTENTS and confidence_of(tracker) >= PLEA_CONFIDENCE) or coach.is_plea(text):
             count = int(tracker.get_slot("advice_requests") or 0) + 1
             retry = "advice_plea" if count < 2 else "advice_plea_repeat"
-            return {slot: None, "grow_retry": retry, "advice_requests": float(count)}
+            # The repeated plea offers the mentor; "yes" then switches (OverridePolicy).
+            return {slot: None, "grow_retry": retry, "advice_requests": float(count),
+                    "offer": "mentor" if count >= 2 else None}
         if intent == "set_goal" and slot != "grow_goal":
             new_topic = topic_of(tracker)
             if new_topic and new_topic != tracker.get_slot("topic"):

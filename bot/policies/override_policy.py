@@ -7,7 +7,8 @@
 2. An open safety check (checked first): every message goes to `action_safety_check` until the person
    says they are safe.
 3. An active role-play: every message goes to `action_roleplay_turn`.
-4. An expected answer: when an action asked a question whose answer it must consume
+4. "Yes" to the offer the bot just made goes to `action_affirm`, even inside GROW.
+5. An expected answer: when an action asked a question whose answer it must consume
    (slot `expecting`), the next message goes back to that action, unless the person
    clearly changes course (switch persona, stop, delete data, ...).
 
@@ -34,6 +35,7 @@ ROLEPLAY_ACTION = "action_roleplay_turn"
 SCOPE_ACTION = "action_out_of_scope"
 GROW_FORM = "grow_form"
 INFORM_ACTION = "action_inform"
+AFFIRM_ACTION = "action_affirm"
 
 # What the `expecting` slot may hold: the action that consumes the answer, and the intents
 # that count as an answer (None: anything but a change of course). A confident intent
@@ -60,7 +62,7 @@ TIME_WORDS = re.compile(
 # Below this confidence the classifier's guess does not count as a change of course.
 SURE = 0.8
 
-OVERRIDE_ACTIONS = {SAFETY_ACTION, SAFETY_CHECK_ACTION, ROLEPLAY_ACTION, SCOPE_ACTION,
+OVERRIDE_ACTIONS = {SAFETY_ACTION, SAFETY_CHECK_ACTION, ROLEPLAY_ACTION, SCOPE_ACTION, AFFIRM_ACTION,
                     *EXPECTATION_ACTIONS.values()}
 
 # Intents that mean "I'm doing something else now" and so always escape an expectation.
@@ -71,15 +73,15 @@ ESCAPE_INTENTS = {
 }
 
 
-def fresh_expectation(tracker: DialogueStateTracker) -> Optional[Text]:
-    """The expectation set by the bot's last turn; an older one has gone stale."""
+def fresh_value(tracker: DialogueStateTracker, slot: Text = "expecting") -> Any:
+    """A slot value set by the bot's last turn; an older one has gone stale."""
     users_seen = 0
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             users_seen += 1
             if users_seen == 2:
                 return None
-        elif isinstance(event, SlotSet) and event.key == "expecting" and users_seen == 1:
+        elif isinstance(event, SlotSet) and event.key == slot and users_seen == 1:
             return event.value
     return None
 
@@ -139,10 +141,13 @@ class OverridePolicy(Policy):
             return SCOPE_ACTION
         if tracker.get_slot("roleplay_state"):
             return ROLEPLAY_ACTION
-        expecting = fresh_expectation(tracker)
+        confidence = (tracker.latest_message.intent or {}).get("confidence") or 0.0
+        if intent == "affirm" and confidence >= SURE and fresh_value(tracker, "offer"):
+            # "Yes" to what the bot just offered (e.g. the mentor), even in the middle of GROW.
+            return AFFIRM_ACTION
+        expecting = fresh_value(tracker)
         if expecting in EXPECTATIONS:
             action, answers = EXPECTATIONS[expecting]
-            confidence = (tracker.latest_message.intent or {}).get("confidence") or 0.0
             if answers is None:
                 return None if intent in ESCAPE_INTENTS and confidence >= SURE else action
             if intent in answers or confidence < SURE:
