@@ -149,21 +149,29 @@ def _followup_goal(store: Any, tracker: Tracker) -> Optional[Dict[str, Any]]:
     return pick_goal(goals, text_of(tracker))
 
 
+def goal_named(dispatcher: CollectingDispatcher, tracker: Tracker, store: Any,
+               which_goal_path: str) -> Optional[Dict[str, Any]]:
+    """The goal this message is about; otherwise says there are none or asks which one."""
+    text = text_of(tracker)
+    goals = store.list_goals(tracker.sender_id)
+    if not goals:
+        say(dispatcher, goal_views.goal_list(goals))
+        return None
+    goal = pick_goal(goals, text) or _by_words(store, tracker.sender_id, text)
+    if goal is None:
+        say(dispatcher, goal_views.goal_choice(which_goal_path, goals))
+    return goal
+
+
 class ActionDropGoal(Action):
     def name(self) -> Text:
         return "action_drop_goal"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        text = text_of(tracker)
         try:
             store = get_store()
-            goals = store.list_goals(tracker.sender_id)
-            if not goals:
-                say(dispatcher, goal_views.goal_list(goals))
-                return []
-            goal = pick_goal(goals, text) or _by_words(store, tracker.sender_id, text)
+            goal = goal_named(dispatcher, tracker, store, "drop.which_goal")
             if goal is None:
-                say(dispatcher, goal_views.goal_choice("drop.which_goal", goals))
                 return []
             store.set_status(tracker.sender_id, goal["id"], "dropped")
         except StoreUnavailable:
@@ -230,18 +238,12 @@ class ActionEditGoal(Action):
         return "action_edit_goal"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        text = text_of(tracker)
         try:
             store = get_store()
-            goals = store.list_goals(tracker.sender_id)
-            if not goals:
-                say(dispatcher, goal_views.goal_list(goals))
-                return []
-            goal = pick_goal(goals, text) or _by_words(store, tracker.sender_id, text)
+            goal = goal_named(dispatcher, tracker, store, "edit.which_goal")
             if goal is None:
-                say(dispatcher, goal_views.goal_choice("edit.which_goal", goals))
                 return []
-            fields = edit_request(text, person_timezone(tracker))
+            fields = edit_request(text_of(tracker), person_timezone(tracker))
             if not fields:
                 say(dispatcher, goal_views.simple("edit.what", number=goal["number"]))
                 return []

@@ -93,6 +93,20 @@ class BotServers:
         return response.json()
 
 
+# One believable GROW conversation on delegation: the goal, then an answer per question.
+DELEGATION_GROW = [
+    "I want to get better at delegating to my team",
+    "my team would own the weekly report without me checking every line",
+    "right now I redo most of their work because I don't fully trust it yet",
+    "I could hand over the weekly report and agree a short review checklist",
+    "talk to Sam on Monday about taking over the report",
+    "by next friday",
+    "7",
+    "I have done this before with a smaller team",
+    "I might take it back when I'm stressed, so I'll block time to coach Sam instead",
+]
+
+
 def port_in_use(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0

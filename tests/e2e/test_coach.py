@@ -1,17 +1,8 @@
 """The coach over REST: GROW end to end, and what people really do in the middle of it."""
-from tests.e2e.servers import personas, techniques, texts
+from tests.e2e.servers import DELEGATION_GROW, personas, techniques, texts
 from tests.nondirective import assert_coach_message
 
-GROW_ANSWERS = [
-    "my team would own the weekly report without me checking every line",
-    "right now I redo most of their work because I don't fully trust it yet",
-    "I could hand over the weekly report and agree a short review checklist",
-    "talk to Sam on Monday about taking over the report",
-    "by next friday",
-    "7",
-    "I have done this before with a smaller team",
-    "I might take it back when I'm stressed, so I'll block time to coach Sam instead",
-]
+GROW_ANSWERS = DELEGATION_GROW[1:]
 
 
 def coach_messages(messages):

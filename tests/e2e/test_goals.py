@@ -5,19 +5,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 from bot.store import Store
-from tests.e2e.servers import techniques, texts
-
-DELEGATION_GROW = [
-    "I want to get better at delegating to my team",
-    "my team would own the weekly report without me checking every line",
-    "right now I redo most of their work because I don't fully trust it yet",
-    "I could hand over the weekly report and agree a short review checklist",
-    "talk to Sam on Monday about taking over the report",
-    "by next friday",
-    "7",
-    "I have done this before with a smaller team",
-    "I might take it back when I'm stressed, so I'll block time to coach Sam instead",
-]
+from tests.e2e.servers import DELEGATION_GROW, techniques, texts
 
 
 def coach_goal(servers, sender):
