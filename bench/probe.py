@@ -5,6 +5,9 @@ timers around the phases of a turn, for bench/profile.py. Each timed call append
 BENCH_PROBE_PATCH (comma-separated) tries candidate fixes without touching the project:
   fast_validator  validate action-server answers with one prebuilt jsonschema validator
                   (stock Rasa re-checks the schema itself on every call: ~20 ms each here)
+  tracker_cache   keep each conversation's stored events (as dicts) in the Rasa server's
+                  memory, so a turn rebuilds its tracker without the SQL query, the ORM
+                  objects and the JSON decoding (one server process per database only)
   dedupe_slots    drop SlotSet events from the action server that set a slot to the value
                   it already has (half of our slot events): the conversation that Rasa
                   reloads, replays and sends to the action server on every turn grows slower
@@ -117,16 +120,61 @@ def _patch_dedupe_slots() -> None:
     RemoteAction.run = run
 
 
+def _patch_tracker_cache() -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import SessionStarted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    cache = {}  # sender_id -> event dicts of the latest session, as stored in SQL
+    original_retrieve, original_save = SQLTrackerStore.retrieve, SQLTrackerStore.save
+
+    async def retrieve(self, sender_id):
+        stored = cache.get(sender_id)
+        if stored is None:
+            tracker = await original_retrieve(self, sender_id)
+            if tracker is not None:
+                cache[sender_id] = [e.as_dict() for e in tracker.events]
+            return tracker
+        return DialogueStateTracker.from_dict(sender_id, list(stored), self.domain.slots)
+
+    async def save(self, tracker):
+        await original_save(self, tracker)
+        events = list(tracker.events)
+        stored = cache.get(tracker.sender_id)
+        new = events[len(stored):] if stored is not None and len(stored) <= len(events) else None
+        if new is None or any(isinstance(e, SessionStarted) for e in new):
+            starts = [i for i, e in enumerate(events) if isinstance(e, SessionStarted)]
+            cache[tracker.sender_id] = [e.as_dict() for e in events[starts[-1] if starts else 0:]]
+        else:
+            stored.extend(e.as_dict() for e in new)
+
+    SQLTrackerStore.retrieve, SQLTrackerStore.save = retrieve, save
+    try:  # the project's erasure deletes rows: forget the cached copy too
+        from bot.tracker_store import DatabaseUrlTrackerStore
+
+        original_erase = DatabaseUrlTrackerStore.erase
+
+        def erase(self, sender_id):
+            cache.pop(sender_id, None)
+            return original_erase(self, sender_id)
+
+        DatabaseUrlTrackerStore.erase = erase
+    except ImportError:
+        pass
+
+
 def install(patches: str = "", graph_nodes: bool = True) -> None:
     """Applies the patches; times the phases only when BENCH_PROBE_FILE names a file."""
     chosen = set(patches.split(",")) - {""}
-    unknown = chosen - {"fast_validator", "dedupe_slots"}
+    unknown = chosen - {"fast_validator", "dedupe_slots", "tracker_cache"}
     if unknown:
         raise SystemExit(f"bench.probe: unknown patch {sorted(unknown)}")
     if "fast_validator" in chosen:
         _patch_fast_validator()
     if "dedupe_slots" in chosen:
         _patch_dedupe_slots()
+    if "tracker_cache" in chosen:
+        _patch_tracker_cache()
     if not os.environ.get("BENCH_PROBE_FILE"):
         return
     if graph_nodes:
