@@ -12,6 +12,9 @@
    (slot `expecting`), the next message goes back to that action, unless the person
    clearly changes course (switch persona, stop, delete data, ...).
 
+After any other action that no rule continues, it ends the turn (action_listen at 0.5,
+above RulePolicy's core fallback at 0.3, below every rule at 1.0).
+
 Its predictions are marked `is_no_user_prediction` so they compete with, and beat,
 RulePolicy's active-loop predictions (see rasa/core/policies/ensemble.py).
 """
@@ -63,6 +66,7 @@ TIME_WORDS = re.compile(
 SURE = 0.8
 
 OVERRIDE_ACTIONS = {SAFETY_ACTION, SAFETY_CHECK_ACTION, ROLEPLAY_ACTION, SCOPE_ACTION, AFFIRM_ACTION,
+                    INFORM_ACTION,
                     *EXPECTATION_ACTIONS.values()}
 
 # Intents that mean "I'm doing something else now" and so always escape an expectation.
@@ -98,7 +102,7 @@ def is_lookalike(text: str) -> bool:
 class OverridePolicy(Policy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"priority": 7, "distress_threshold": 0.5}
+        return {"priority": 7, "distress_threshold": 0.5, "end_turn_confidence": 0.5}
 
     def train(
         self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
@@ -170,7 +174,11 @@ class OverridePolicy(Policy):
     ) -> PolicyPrediction:
         action = self._choose(tracker)
         probabilities = self._default_predictions(domain)
-        if action is None or action not in domain.action_names_or_texts:
-            return self._prediction(probabilities)
-        probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities, is_no_user_prediction=True)
+        if action is not None and action in domain.action_names_or_texts:
+            probabilities[domain.index_for_action(action)] = 1.0
+            return self._prediction(probabilities, is_no_user_prediction=True)
+        if tracker.latest_action_name not in (ACTION_LISTEN_NAME, None):
+            # Safety net: a turn that no rule continues ends by listening, instead of
+            # RulePolicy's core fallback (confidence 0.3) repeating itself.
+            probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = self.config["end_turn_confidence"]
+        return self._prediction(probabilities)
