@@ -8,6 +8,9 @@ BENCH_PROBE_PATCH (comma-separated) tries candidate fixes without touching the p
   tracker_cache   keep each conversation's stored events (as dicts) in the Rasa server's
                   memory, so a turn rebuilds its tracker without the SQL query, the ORM
                   objects and the JSON decoding (one server process per database only)
+  gc_freeze       after the model is loaded, move every object alive then (TensorFlow,
+                  spaCy, the domain: about a gigabyte) out of the garbage collector's sight
+                  (gc.freeze), so the periodic full collections stop walking them
   dedupe_slots    drop SlotSet events from the action server that set a slot to the value
                   it already has (half of our slot events): the conversation that Rasa
                   reloads, replays and sends to the action server on every turn grows slower
@@ -163,10 +166,44 @@ def _patch_tracker_cache() -> None:
         pass
 
 
+def _patch_gc_freeze() -> None:
+    import gc
+
+    from rasa.core import agent
+
+    original = agent.load_agent
+
+    async def load_agent(*args, **kwargs):
+        loaded = await original(*args, **kwargs)
+        gc.collect()
+        gc.freeze()
+        return loaded
+
+    agent.load_agent = load_agent
+
+
+def _time_garbage_collection() -> None:
+    """Records each collection of the oldest generation: with a large heap these are the
+    pauses that show up as periodic slow turns."""
+    import gc
+
+    started = {}
+
+    def callback(phase, info):
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            started["t"] = time.perf_counter()
+        elif "t" in started:
+            _record("gc.full_collection", time.perf_counter() - started.pop("t"))
+
+    gc.callbacks.append(callback)
+
+
 def install(patches: str = "", graph_nodes: bool = True) -> None:
     """Applies the patches; times the phases only when BENCH_PROBE_FILE names a file."""
     chosen = set(patches.split(",")) - {""}
-    unknown = chosen - {"fast_validator", "dedupe_slots", "tracker_cache"}
+    unknown = chosen - {"fast_validator", "dedupe_slots", "tracker_cache", "gc_freeze"}
     if unknown:
         raise SystemExit(f"bench.probe: unknown patch {sorted(unknown)}")
     if "fast_validator" in chosen:
@@ -175,8 +212,11 @@ def install(patches: str = "", graph_nodes: bool = True) -> None:
         _patch_dedupe_slots()
     if "tracker_cache" in chosen:
         _patch_tracker_cache()
+    if "gc_freeze" in chosen:
+        _patch_gc_freeze()
     if not os.environ.get("BENCH_PROBE_FILE"):
         return
+    _time_garbage_collection()
     if graph_nodes:
         _time_graph_nodes()
     for module_name, path, name in TIMED:

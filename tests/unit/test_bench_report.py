@@ -170,3 +170,16 @@ def test_markdown_report_has_one_row_per_metric_and_the_verdict():
     assert "| Held-out intent macro-F1 | 0.920 | - | - | >= 0.9 | yes |" in table
     assert "9 of 9 targets met." in text
     assert "![latency distribution](bench-x.png)" in text
+
+
+# --- profile aggregation -----------------------------------------------------------------
+
+def test_profile_aggregates_probe_lines_per_turn_and_per_call():
+    from bench.profile import aggregate
+
+    lines = ["nlu.parse\t0.010", "nlu.parse\t0.030", "action.remote\t0.050", "garbage line", ""]
+    breakdown = aggregate(lines, turns=2)
+    assert breakdown["nlu.parse"] == pytest.approx({"calls_per_turn": 1.0, "ms_per_turn": 20.0, "ms_per_call": 20.0})
+    assert breakdown["action.remote"]["calls_per_turn"] == 0.5
+    assert breakdown["action.remote"]["ms_per_turn"] == pytest.approx(25.0)
+    assert list(breakdown) == ["action.remote", "nlu.parse"]
