@@ -12,6 +12,8 @@ TRAIN_CODE := $(wildcard bot/nlu/*.py bot/policies/*.py)
 DATA_ARGS  := --data data/nlu data/rules data/stories
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONHASHSEED ?= 0
+# Rasa's usage telemetry would try to reach the internet; nothing here may.
+export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help venv spacy train run chat web test test-unit test-stories test-e2e test-browser validate lint clean browser-deps bench crossval
 
@@ -64,8 +66,8 @@ validate: $(VENV)/.installed $(SPACY)
 	$(RASA) data validate --fail-on-warnings $(DATA_ARGS) --config config.yml --domain domain.yml
 
 lint: validate
-	$(PY) -m compileall -q bot actions tests
-	$(PY) -m pyflakes bot actions tests
+	$(PY) -m compileall -q bot actions bench tests
+	$(PY) -m pyflakes bot actions bench tests
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \

@@ -72,6 +72,7 @@ def child_env(cfg: Dict[str, str]) -> Dict[str, str]:
     env["SANIC_HOST"] = "127.0.0.1"  # rasa-sdk's action server: loopback only
     env["RASA_URL"] = f"http://127.0.0.1:{cfg['port']}"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no calls home from an offline bot
     env["PYTHONPATH"] = str(PROJECT_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env
 
