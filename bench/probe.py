@@ -71,19 +71,9 @@ def _timed(function, name: str):
 
 
 def _patch_fast_validator() -> None:
-    from jsonschema import validators
-    from rasa.core.actions.action import RemoteAction
+    from bot.rasa_speedups import use_prebuilt_validator
 
-    spec = RemoteAction.action_response_format_spec()
-    cls = validators.validator_for(spec)
-    cls.check_schema(spec)  # once, instead of on every action call
-    validator = cls(spec)
-
-    def _validate_action_result(self, result):
-        validator.validate(result)  # raises ValidationError like jsonschema.validate
-        return True
-
-    RemoteAction._validate_action_result = _validate_action_result
+    use_prebuilt_validator()
 
 
 def _time_graph_nodes() -> None:
@@ -103,24 +93,10 @@ def _time_graph_nodes() -> None:
 
 
 def _patch_dedupe_slots() -> None:
-    from rasa.core.actions.action import RemoteAction
-    from rasa.shared.core.events import SlotSet
+    """The stricter experiment: every slot, form validation events included."""
+    from bot.rasa_speedups import drop_repeated_slot_events
 
-    original = RemoteAction.run
-
-    async def run(self, output_channel, nlg, tracker, domain):
-        events = await original(self, output_channel, nlg, tracker, domain)
-        pending, kept = {}, []
-        for event in events:
-            if isinstance(event, SlotSet) and event.key in tracker.slots:
-                before = pending.get(event.key, tracker.get_slot(event.key))
-                pending[event.key] = event.value
-                if before == event.value:
-                    continue
-            kept.append(event)
-        return kept
-
-    RemoteAction.run = run
+    drop_repeated_slot_events(include_form_validation=True, keep=frozenset())
 
 
 def _patch_tracker_cache() -> None:

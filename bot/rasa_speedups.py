@@ -12,13 +12,13 @@
 
 Applied once, when Rasa imports this project's channels (bot/channels/__init__.py).
 """
-from typing import Any, Dict, List
+from typing import AbstractSet, Any, Dict, List
 
-MEANINGFUL_SLOT_EVENTS = {"expecting", "offer", "requested_slot"}
+MEANINGFUL_SLOT_EVENTS = frozenset({"expecting", "offer", "requested_slot"})
 _applied = False
 
 
-def _fast_validator() -> None:
+def use_prebuilt_validator() -> None:
     from jsonschema import ValidationError, validators
     from rasa.core.actions.action import RemoteAction
 
@@ -38,27 +38,35 @@ def _fast_validator() -> None:
     RemoteAction._validate_action_result = _validate_action_result
 
 
-def _drop_repeated_slot_events() -> None:
-    from rasa.core.actions.action import RemoteAction
+def without_repeated_slot_events(events: List[Any], tracker: Any,
+                                 keep: AbstractSet[str] = MEANINGFUL_SLOT_EVENTS) -> List[Any]:
+    """The events minus SlotSets that repeat the slot's value (slots in `keep` stay)."""
     from rasa.shared.core.events import SlotSet
+
+    values: Dict[str, Any] = {}
+    kept = []
+    for event in events:
+        if isinstance(event, SlotSet) and event.key in tracker.slots and event.key not in keep:
+            before = values.get(event.key, tracker.get_slot(event.key))
+            values[event.key] = event.value
+            if before == event.value:
+                continue
+        kept.append(event)
+    return kept
+
+
+def drop_repeated_slot_events(include_form_validation: bool = False,
+                              keep: AbstractSet[str] = MEANINGFUL_SLOT_EVENTS) -> None:
+    """Wraps Rasa's custom-action call; form validation events pass untouched by default."""
+    from rasa.core.actions.action import RemoteAction
 
     original_run = RemoteAction.run
 
     async def run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
         events = await original_run(self, output_channel, nlg, tracker, domain)
-        if self.name().startswith("validate_"):
+        if self.name().startswith("validate_") and not include_form_validation:
             return events  # a form reads its validation events to decide what was answered
-        values: Dict[str, Any] = {}
-        kept = []
-        for event in events:
-            if (isinstance(event, SlotSet) and event.key in tracker.slots
-                    and event.key not in MEANINGFUL_SLOT_EVENTS):
-                before = values.get(event.key, tracker.get_slot(event.key))
-                values[event.key] = event.value
-                if before == event.value:
-                    continue
-            kept.append(event)
-        return kept
+        return without_repeated_slot_events(events, tracker, keep)
 
     RemoteAction.run = run
 
@@ -66,6 +74,6 @@ def _drop_repeated_slot_events() -> None:
 def apply() -> None:
     global _applied
     if not _applied:
-        _fast_validator()
-        _drop_repeated_slot_events()
+        use_prebuilt_validator()
+        drop_repeated_slot_events()
         _applied = True

@@ -18,7 +18,6 @@ import requests
 import bot.store.store as store_module
 from bot import scheduler
 from bot.paths import PROJECT_ROOT
-from bot.store import Store
 
 UTC = timezone.utc
 NOW = datetime(2025, 11, 26, 12, 0, tzinfo=UTC)
@@ -73,14 +72,6 @@ def rasa():
 @pytest.fixture
 def db_url(tmp_path):
     return f"sqlite:///{tmp_path / 'coach.db'}"
-
-
-@pytest.fixture
-def store(db_url):
-    s = Store(db_url)
-    s.migrate()
-    yield s
-    s.dispose()
 
 
 def _statuses(store, sender):

@@ -56,14 +56,6 @@ def db_url(request, tmp_path):
         admin.dispose()
 
 
-@pytest.fixture
-def store(db_url):
-    s = Store(db_url)
-    s.migrate()
-    yield s
-    s.dispose()
-
-
 def _count(store, model):
     with store.engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(model)).scalar_one()
