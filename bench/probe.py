@@ -5,12 +5,6 @@ timers around the phases of a turn, for bench/profile.py. Each timed call append
 BENCH_PROBE_PATCH (comma-separated) tries candidate fixes without touching the project:
   fast_validator  validate action-server answers with one prebuilt jsonschema validator
                   (stock Rasa re-checks the schema itself on every call: ~20 ms each here)
-  tracker_cache   keep each conversation's stored events (as dicts) in the Rasa server's
-                  memory, so a turn rebuilds its tracker without the SQL query, the ORM
-                  objects and the JSON decoding (one server process per database only)
-  gc_freeze       after the model is loaded, move every object alive then (TensorFlow,
-                  spaCy, the domain: about a gigabyte) out of the garbage collector's sight
-                  (gc.freeze), so the periodic full collections stop walking them
   dedupe_slots    drop SlotSet events from the action server that set a slot to the value
                   it already has (half of our slot events): the conversation that Rasa
                   reloads, replays and sends to the action server on every turn grows slower
@@ -99,65 +93,6 @@ def _patch_dedupe_slots() -> None:
     drop_repeated_slot_events(include_form_validation=True, keep=frozenset())
 
 
-def _patch_tracker_cache() -> None:
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.core.events import SessionStarted
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    cache = {}  # sender_id -> event dicts of the latest session, as stored in SQL
-    original_retrieve, original_save = SQLTrackerStore.retrieve, SQLTrackerStore.save
-
-    async def retrieve(self, sender_id):
-        stored = cache.get(sender_id)
-        if stored is None:
-            tracker = await original_retrieve(self, sender_id)
-            if tracker is not None:
-                cache[sender_id] = [e.as_dict() for e in tracker.events]
-            return tracker
-        return DialogueStateTracker.from_dict(sender_id, list(stored), self.domain.slots)
-
-    async def save(self, tracker):
-        await original_save(self, tracker)
-        events = list(tracker.events)
-        stored = cache.get(tracker.sender_id)
-        new = events[len(stored):] if stored is not None and len(stored) <= len(events) else None
-        if new is None or any(isinstance(e, SessionStarted) for e in new):
-            starts = [i for i, e in enumerate(events) if isinstance(e, SessionStarted)]
-            cache[tracker.sender_id] = [e.as_dict() for e in events[starts[-1] if starts else 0:]]
-        else:
-            stored.extend(e.as_dict() for e in new)
-
-    SQLTrackerStore.retrieve, SQLTrackerStore.save = retrieve, save
-    try:  # the project's erasure deletes rows: forget the cached copy too
-        from bot.tracker_store import DatabaseUrlTrackerStore
-
-        original_erase = DatabaseUrlTrackerStore.erase
-
-        def erase(self, sender_id):
-            cache.pop(sender_id, None)
-            return original_erase(self, sender_id)
-
-        DatabaseUrlTrackerStore.erase = erase
-    except ImportError:
-        pass
-
-
-def _patch_gc_freeze() -> None:
-    import gc
-
-    from rasa.core import agent
-
-    original = agent.load_agent
-
-    async def load_agent(*args, **kwargs):
-        loaded = await original(*args, **kwargs)
-        gc.collect()
-        gc.freeze()
-        return loaded
-
-    agent.load_agent = load_agent
-
-
 def _time_garbage_collection() -> None:
     """Records each collection of the oldest generation: with a large heap these are the
     pauses that show up as periodic slow turns."""
@@ -179,17 +114,13 @@ def _time_garbage_collection() -> None:
 def install(patches: str = "", graph_nodes: bool = True) -> None:
     """Applies the patches; times the phases only when BENCH_PROBE_FILE names a file."""
     chosen = set(patches.split(",")) - {""}
-    unknown = chosen - {"fast_validator", "dedupe_slots", "tracker_cache", "gc_freeze"}
+    unknown = chosen - {"fast_validator", "dedupe_slots"}
     if unknown:
         raise SystemExit(f"bench.probe: unknown patch {sorted(unknown)}")
     if "fast_validator" in chosen:
         _patch_fast_validator()
     if "dedupe_slots" in chosen:
         _patch_dedupe_slots()
-    if "tracker_cache" in chosen:
-        _patch_tracker_cache()
-    if "gc_freeze" in chosen:
-        _patch_gc_freeze()
     if not os.environ.get("BENCH_PROBE_FILE"):
         return
     _time_garbage_collection()

@@ -11,49 +11,25 @@ import os
 import subprocess
 import sys
 import threading
-import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import create_engine, delete, func, inspect, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import delete, func, inspect, select
 
 import bot.store.store as store_module
 from bot.paths import PROJECT_ROOT
 from bot.store import GoalNotFound, Store, StoreUnavailable, get_store
 from bot.store.models import Base, Followup, Goal, Person, ProgressUpdate
 
-PG_URL = os.environ.get(
-    "COACH_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
-)
 UTC = timezone.utc
 NOW = datetime(2025, 11, 26, 12, 0, tzinfo=UTC)
 HEAD = "0001"
 
 
-def _pg_admin():
-    return create_engine(PG_URL, future=True, isolation_level="AUTOCOMMIT")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
+@pytest.fixture
+def db_url(sql_url):
     """A URL to an empty database of each kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'coach.db'}"
-        return
-    if os.environ.get("COACH_SKIP_PG") == "1":
-        pytest.skip("PostgreSQL tests skipped because COACH_SKIP_PG=1")
-    schema = f"coach_test_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    return sql_url
 
 
 def _count(store, model):
