@@ -5,6 +5,7 @@ from typing import Any, Dict, Iterable, List, Optional, Union
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.rasa_speedups import ACTION_SERVER_USER_TURNS
 from bot.reply import Reply
 
 logger = logging.getLogger(__name__)
@@ -54,8 +55,9 @@ def channel_of(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or "rest"
 
 
-def user_texts(tracker: Tracker, limit: int = 10) -> List[str]:
-    """What the person said in this session, oldest first (for recommendations)."""
+def user_texts(tracker: Tracker, limit: int = ACTION_SERVER_USER_TURNS) -> List[str]:
+    """What the person said lately, oldest first (for recommendations). The Rasa server
+    sends only the events of the last ACTION_SERVER_USER_TURNS user messages."""
     texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
     return [t for t in texts if t and not t.startswith("/")][-limit:]
 

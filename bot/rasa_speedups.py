@@ -1,4 +1,4 @@
-"""Two measured speed-ups to Rasa 3.6's custom-action round trip (see docs/performance.md).
+"""Measured speed-ups to Rasa 3.6 in our Rasa server (see docs/performance.md).
 
 - Rasa re-checks the JSON schema of every action server answer with
   `jsonschema.validate`, which rebuilds and re-validates the schema itself on each call
@@ -9,6 +9,11 @@
   `expecting` and `offer` are kept: their events mark what the bot's last turn asked
   (bot/policies/override_policy.py reads the events, not only the value); so are all
   events of form validation actions, which the form reads to see what was answered.
+- Rasa sends the action server every event of the session on every call, so a call costs
+  more the longer the conversation. Our actions read back at most the person's last
+  ACTION_SERVER_USER_TURNS messages (actions/common.py); slots, the latest message and the
+  active loop travel in their own fields. We send the events from that many user messages
+  back, and nothing older.
 - Once the model is loaded, the server holds ~800 MB of objects that live until it stops
   (TensorFlow, spaCy, the domain). Python's full garbage collections walk all of them:
   ~230 ms every 14 turns or so, most of our p95. `gc.freeze()` after loading moves them to
@@ -19,6 +24,8 @@ Applied once, when Rasa imports this project's channels (bot/channels/__init__.p
 from typing import AbstractSet, Any, Dict, List
 
 MEANINGFUL_SLOT_EVENTS = frozenset({"expecting", "offer", "requested_slot"})
+# How far back the action server sees events: actions/common.py reads no further.
+ACTION_SERVER_USER_TURNS = 10
 _applied = False
 
 
@@ -75,6 +82,51 @@ def drop_repeated_slot_events(include_form_validation: bool = False,
     RemoteAction.run = run
 
 
+def recent_events(events: Any, user_turns: int = ACTION_SERVER_USER_TURNS) -> List[Any]:
+    """The events from the `user_turns`-th last user message on (all, if there are fewer)."""
+    from rasa.shared.core.events import UserUttered
+
+    recent, seen = [], 0
+    for event in reversed(events):
+        recent.append(event)
+        if isinstance(event, UserUttered):
+            seen += 1
+            if seen == user_turns:
+                break
+    recent.reverse()
+    return recent
+
+
+class _RecentEventsView:
+    """What RemoteAction._action_call_format reads of a tracker, with fewer events."""
+
+    def __init__(self, tracker: Any, user_turns: int) -> None:
+        self._tracker = tracker
+        self._user_turns = user_turns
+        self.sender_id = tracker.sender_id
+
+    def current_state(self, event_verbosity: Any = None) -> Dict[str, Any]:
+        from rasa.shared.core.trackers import EventVerbosity
+
+        state = self._tracker.current_state(EventVerbosity.NONE)
+        events = recent_events(self._tracker.events, self._user_turns)
+        state["events"] = [event.as_dict() for event in events]
+        return state
+
+
+def send_recent_events_only(user_turns: int = ACTION_SERVER_USER_TURNS) -> None:
+    """Rasa builds the action server's request body as before (domain included or not),
+    from a view of the tracker that lists only the recent events."""
+    from rasa.core.actions.action import RemoteAction
+
+    original = RemoteAction._action_call_format
+
+    def _action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
+        return original(self, _RecentEventsView(tracker, user_turns), domain)
+
+    RemoteAction._action_call_format = _action_call_format
+
+
 def freeze_heap_after_model_load() -> None:
     """Wraps the agent loader that `rasa run` calls once the server starts (and again
     when a new model is loaded over the HTTP API)."""
@@ -98,5 +150,6 @@ def apply() -> None:
     if not _applied:
         use_prebuilt_validator()
         drop_repeated_slot_events()
+        send_recent_events_only()
         freeze_heap_after_model_load()
         _applied = True

@@ -1,0 +1,91 @@
+"""bot/rasa_speedups.py: each patch changes how much work Rasa does, never what it decides
+or what the action server is told about the present."""
+import gc
+
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa.utils.endpoints import EndpointConfig
+
+from bot import rasa_speedups
+from bot.paths import PROJECT_ROOT
+
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+def conversation(user_turns):
+    tracker = DialogueStateTracker("ana", DOMAIN.slots)
+    tracker.update(ActionExecuted("action_listen"))
+    for n in range(user_turns):
+        tracker.update(UserUttered(f"message {n}", {"name": "inform", "confidence": 0.9}))
+        tracker.update(ActionExecuted("action_inform"))
+        tracker.update(SlotSet("grow_goal", f"goal {n}"))
+        tracker.update(BotUttered(f"answer {n}"))
+        tracker.update(ActionExecuted("action_listen"))
+    return tracker
+
+
+def user_texts(events):
+    return [e.text for e in events if isinstance(e, UserUttered)]
+
+
+def test_recent_events_start_at_the_nth_last_user_message():
+    events = conversation(25).events
+    recent = rasa_speedups.recent_events(events, user_turns=10)
+    assert user_texts(recent) == [f"message {n}" for n in range(15, 25)]
+    assert isinstance(recent[0], UserUttered)
+    assert recent == list(events)[-len(recent):]
+
+
+def test_a_short_conversation_is_sent_whole():
+    events = conversation(3).events
+    assert rasa_speedups.recent_events(events, user_turns=10) == list(events)
+
+
+def test_action_server_body_keeps_every_field_and_only_recent_events():
+    tracker = conversation(30)
+    action = RemoteAction("action_inform", EndpointConfig("http://127.0.0.1:1/webhook"))
+    stock = RemoteAction._action_call_format(action, tracker, DOMAIN)
+    view = rasa_speedups._RecentEventsView(tracker, 10)
+    trimmed = RemoteAction._action_call_format(action, view, DOMAIN)
+
+    assert {k: v for k, v in trimmed.items() if k != "tracker"} == \
+        {k: v for k, v in stock.items() if k != "tracker"}
+    stock_state, trimmed_state = stock["tracker"], trimmed["tracker"]
+    assert {k: v for k, v in trimmed_state.items() if k != "events"} == \
+        {k: v for k, v in stock_state.items() if k != "events"}
+    assert trimmed_state["slots"]["grow_goal"] == "goal 29"  # older values still arrive
+    assert trimmed_state["events"] == stock_state["events"][-len(trimmed_state["events"]):]
+    assert len([e for e in trimmed_state["events"] if e["event"] == "user"]) == 10
+    assert tracker.current_state(EventVerbosity.ALL)["events"] == stock_state["events"]
+
+
+def test_repeated_slot_events_are_dropped_but_changes_and_turn_markers_kept():
+    tracker = conversation(1)  # grow_goal is "goal 0"
+    events = [
+        SlotSet("grow_goal", "goal 0"),      # repeats: dropped
+        SlotSet("grow_goal", "new goal"),    # changes: kept
+        SlotSet("grow_goal", "new goal"),    # repeats the new value: dropped
+        SlotSet("expecting", None),          # turn marker: always kept
+        BotUttered("hello"),
+    ]
+    kept = rasa_speedups.without_repeated_slot_events(events, tracker)
+    assert kept == [events[1], events[3], events[4]]
+
+
+def test_heap_is_frozen_once_the_model_is_loaded(monkeypatch):
+    import asyncio
+
+    from rasa.core import agent
+
+    async def fake_load_agent(*args, **kwargs):
+        return "agent"
+
+    monkeypatch.setattr(agent, "load_agent", fake_load_agent)
+    rasa_speedups.freeze_heap_after_model_load()
+    try:
+        assert asyncio.run(agent.load_agent()) == "agent"
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
