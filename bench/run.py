@@ -12,7 +12,7 @@ Prints the comparison table and writes results/bench-<timestamp>.{json,md,png}.
 
 Try a candidate config without touching config.yml: `--config /tmp/candidate.yml` trains it
 cold (timed) into the temporary directory and benchmarks that model instead. Try a candidate
-code fix the same way: `--patch tracker_cache,gc_freeze` (see bench/probe.py). Where the
+code fix the same way: `--patch dedupe_slots` (see bench/probe.py). Where the
 time of a turn goes: `python -m bench.profile`. Method and figures: docs/performance.md.
 """
 import argparse
