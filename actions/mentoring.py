@@ -1,4 +1,5 @@
-"""Advice, resources, role-play and plan feedback (and the coach's refusal to advise)."""
+"""Advice, resources, stories, assignments, role-play and plan feedback (and the coach's
+refusal to advise)."""
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
@@ -35,10 +36,18 @@ def _coach_turns_back(dispatcher: CollectingDispatcher, tracker: Tracker, plea: 
     return events
 
 
+# kind -> how the mentor answers it, given the topic (None: asks which) and the message.
+MENTOR_ANSWERS = {
+    "advice": lambda topic, text: mentor.advice(topic, text),
+    "resource": lambda topic, text: mentor.resources(topic, text),
+    "story": lambda topic, text: [mentor.story(topic)],
+    "assignment": lambda topic, text: [mentor.assignment(topic)],
+}
+
+
 def mentor_answer(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> List[EventType]:
     topic, text = topic_of(tracker), text_of(tracker)
-    replies = mentor.resources(topic, text) if kind == "resource" else mentor.advice(topic, text)
-    say(dispatcher, replies)
+    say(dispatcher, MENTOR_ANSWERS[kind](topic, text))
     if topic is None:
         return [SlotSet("expecting", "mentor_topic"), SlotSet("offer", kind)]
     return [SlotSet("topic", topic), SlotSet("expecting", None)]
@@ -64,6 +73,26 @@ class ActionAskResource(Action):
         return _as_mentor(dispatcher, tracker, "ask_resource") + mentor_answer(dispatcher, tracker, "resource")
 
 
+class ActionAskStory(Action):
+    def name(self) -> Text:
+        return "action_ask_story"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if persona(tracker) == "coach":
+            return _coach_turns_back(dispatcher, tracker, "advice_plea")
+        return _as_mentor(dispatcher, tracker, "ask_story") + mentor_answer(dispatcher, tracker, "story")
+
+
+class ActionAskAssignment(Action):
+    def name(self) -> Text:
+        return "action_ask_assignment"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if persona(tracker) == "coach":
+            return _coach_turns_back(dispatcher, tracker, "advice_plea")
+        return _as_mentor(dispatcher, tracker, "ask_assignment") + mentor_answer(dispatcher, tracker, "assignment")
+
+
 class ActionMentorClarified(Action):
     """The answer to the mentor's 'which area?' question: now give what was asked for."""
 
@@ -71,7 +100,8 @@ class ActionMentorClarified(Action):
         return "action_mentor_clarified"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        kind = "resource" if fresh_slot(tracker, "offer") == "resource" else "advice"
+        offered = fresh_slot(tracker, "offer")
+        kind = offered if offered in MENTOR_ANSWERS else "advice"
         events = mentor_answer(dispatcher, tracker, kind)
         # Asked once already: never loop on the clarifying question.
         return events + [SlotSet("expecting", None), SlotSet("offer", None)]

@@ -75,10 +75,15 @@ def _topic_payload(intent: str, topic: str) -> str:
     return f"/{intent}{json.dumps({'topic': topic})}"
 
 
+# What the person asked for -> the intent a topic button sends back.
+CLARIFY_INTENTS = {"advice": "ask_advice", "resources": "ask_resource",
+                   "story": "ask_story", "assignment": "ask_assignment"}
+
+
 def _clarify(kind: str) -> Reply:
-    """Ask which topic, with a few topic buttons; kind is 'advice' or 'resources'."""
+    """Ask which topic, with a few topic buttons; kind is a key of CLARIFY_INTENTS."""
     content = _text()["clarify"]
-    intent = "ask_resource" if kind == "resources" else "ask_advice"
+    intent = CLARIFY_INTENTS[kind]
     buttons = [button(b["title"], _topic_payload(intent, b["topic"]))
                for b in content["buttons"]]
     return _say(content[kind], "guidance", buttons)
@@ -100,7 +105,7 @@ def advice(topic: Optional[str], text: str = "") -> List[Reply]:
     steps = [f"{number}. {step}" for number, step in enumerate(entry["advice"], start=1)]
     person = entry["introductions"][0]
     person = person[0].lower() + person[1:] if not person[1:2].isupper() else person
-    buttons = [button(b["title"], b["say"].format(label=label)) for b in content["buttons"]
+    buttons = [button(b["title"], _topic_payload(b["intent"], topic)) for b in content["buttons"]
                if not b.get("roleplay") or roleplay.has_scenario(topic)]
     return [_say("\n".join([header, *steps]), "advice"),
             _say(content["next_move"].format(introduction=person), "introduction", buttons)]
@@ -145,7 +150,7 @@ def resources(topic: Optional[str], text: str = "") -> List[Reply]:
 def story(topic: Optional[str]) -> Reply:
     entry = _entry(topic)
     if entry is None:
-        return _clarify("advice")
+        return _clarify("story")
     header = _text()["story"]["header"].format(label=topic_label(topic))
     return _say(f"{header} {entry['story']}", "story")
 
@@ -162,7 +167,7 @@ def introductions(topic: Optional[str]) -> Reply:
 def assignment(topic: Optional[str]) -> Reply:
     entry = _entry(topic)
     if entry is None:
-        return _clarify("advice")
+        return _clarify("assignment")
     content = _text()["assignment"]
     header = content["header"].format(label=topic_label(topic))
     return _say(f"{header} {entry['assignment']} {content['footer']}", "assignment")

@@ -82,3 +82,35 @@ def test_mentor_goal_setting_records_the_goal(bot, sender):
     assert "concrete" in reply[0]["text"].lower()
     goals = bot.say(sender, "show my goals")
     assert "senior engineer" in goals[0]["text"]
+
+
+def test_every_quick_reply_after_advice_does_what_its_title_says(bot, sender):
+    # The buttons send payloads (intent + topic), so a press never reaches the classifier.
+    advice = bot.say(sender, "how do I negotiate a raise?")
+    buttons = {b["title"]: b["payload"] for m in advice for b in m.get("buttons") or []}
+    expected = {"Resources": "resource", "A story": "story", "An assignment": "assignment",
+                "Role-play it": "role_play"}
+    assert set(buttons) == set(expected)
+    for title, technique in expected.items():
+        reply = bot.say(sender, buttons[title])
+        assert technique in techniques(reply), (title, texts(reply))
+        if technique == "role_play":
+            bot.say(sender, "stop")
+    story = mentor.story("negotiation").text
+    assert story in texts(bot.say(sender, buttons["A story"]))
+
+
+def test_typed_requests_for_a_story_and_an_assignment(bot, sender):
+    as_mentor(bot, sender)
+    story = bot.say(sender, "Do you have a story about negotiation?")
+    assert mentor.story("negotiation").text in texts(story)
+    assignment = bot.say(sender, "could you give me some homework on feedback for this week")
+    assert mentor.assignment("feedback").text in texts(assignment)
+
+
+def test_a_story_without_a_topic_asks_which_then_tells_it(bot, sender):
+    as_mentor(bot, sender)
+    clarify = bot.say(sender, "tell me a story from your own career")
+    assert techniques(clarify)[-1] == "guidance"
+    story = bot.say(sender, "career change")
+    assert mentor.story("career_change").text in texts(story)

@@ -242,3 +242,19 @@ def test_plan_with_too_many_items_gets_the_focus_improvement():
     assert plan_review.analyse(plan)["items"] == 7
     improvement = _sections(plan_review.review(plan, None).text)["One improvement"]
     assert "one item that matters most" in improvement
+
+
+@pytest.mark.parametrize("func, intent", [(mentor.story, "ask_story"),
+                                          (mentor.assignment, "ask_assignment")])
+def test_story_and_assignment_without_topic_ask_which_and_keep_what_was_asked(func, intent):
+    reply = func(None)
+    assert reply.technique == "guidance" and "?" in reply.text
+    assert all(b["payload"].startswith(f"/{intent}{{") for b in reply.buttons)
+
+
+def test_quick_replies_after_advice_send_intent_and_topic():
+    buttons = mentor.advice("negotiation", "")[-1].buttons
+    payloads = {b["title"]: b["payload"] for b in buttons}
+    assert payloads["A story"] == '/ask_story{"topic": "negotiation"}'
+    assert payloads["An assignment"] == '/ask_assignment{"topic": "negotiation"}'
+    assert payloads["Resources"] == '/ask_resource{"topic": "negotiation"}'
