@@ -110,6 +110,19 @@ async def _web_events(app: Any, session_id: Text) -> Optional[List[Any]]:
     return events if is_web_conversation(events) else None
 
 
+async def may_join(app: Any, session_id: Any) -> bool:
+    """A page may use a session id only if it has the web format and its conversation, if
+    any, came only through the web page: no socket can read or write as a REST, Slack or
+    Teams sender by naming its id."""
+    if not is_web_session_id(session_id):
+        return False
+    try:
+        return await _web_events(app, session_id) is not None
+    except Exception:  # conversation store down: the id's format is all we can check
+        logger.warning("Could not check the channel of web session %s", session_id)
+        return True
+
+
 def _session_from_body(request: Request) -> Optional[Text]:
     # POST with a JSON body: the session id works like a password, so keep it out of URLs.
     try:
@@ -216,19 +229,39 @@ class MetadataSocketIOInput(SocketIOInput):
                 return response.json({"available": False, "goals": []}, status=503)
             return response.json({"available": True, "goals": found})
 
+        confirmed: Dict[Text, Text] = {}  # socket id -> the session id it was given
+
+        async def confirm(sid: Text, requested: Any) -> Text:
+            """The requested session if the page may use it, else a new one; the page is
+            told which (session_confirm) and joins its room for pushed messages."""
+            if requested and requested == confirmed.get(sid):
+                return requested
+            session_id = requested if await may_join(_APP.get("app"), requested) else uuid.uuid4().hex
+            if requested and session_id != requested:
+                logger.warning("Web socket %s asked for a session id it may not use; gave a new one", sid)
+            previous = confirmed.get(sid)
+            if previous and previous != session_id:  # "new conversation": stop its pushes
+                await _maybe_await(sio.leave_room(sid, previous, namespace=self.namespace))
+            confirmed[sid] = session_id
+            await _maybe_await(sio.enter_room(sid, session_id, namespace=self.namespace))
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+            return session_id
+
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
             data = data if isinstance(data, dict) else {}
-            session_id = data.get("session_id") or uuid.uuid4().hex
-            await _maybe_await(sio.enter_room(sid, session_id, namespace=self.namespace))
-            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+            await confirm(sid, data.get("session_id"))
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: Text) -> None:
+            confirmed.pop(sid, None)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any) -> None:
             data = data if isinstance(data, dict) else {"message": data}
-            session_id = data.get("session_id") or sid
-            # A reconnecting page may send before re-requesting its session: join anyway.
-            await _maybe_await(sio.enter_room(sid, session_id, namespace=self.namespace))
+            # A reconnecting page may send before re-requesting its session: the same
+            # check applies, and a refused id gets a new session before the message.
+            session_id = await confirm(sid, data.get("session_id"))
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
                 try:

@@ -179,6 +179,39 @@ def test_history_and_goals_routes_serve_only_web_sessions(bot, sender):
     assert fresh.status_code == 200 and fresh.json()["messages"] == []
 
 
+def test_a_socket_cannot_read_or_write_another_channels_conversation(bot, sender):
+    import socketio
+
+    from bot.channels.socketio import is_web_session_id
+    from tests.e2e.servers import wait_until
+
+    rest_sender = "ef" * 16  # web-shaped, but its conversation came over REST
+    bot.say(rest_sender, "hello")
+    bot.say(sender, "hello")
+    confirmed, replies = [], []
+    client = socketio.Client(reconnection=False)
+    client.on("session_confirm", confirmed.append)
+    client.on("bot_uttered", replies.append)
+    client.connect(bot.url, socketio_path="/socket.io", transports=["polling"])
+    try:
+        client.emit("session_request", {"session_id": rest_sender})
+        assert wait_until(lambda: confirmed, timeout=20)
+        assert confirmed[0] != rest_sender and is_web_session_id(confirmed[0])
+        # A message naming a REST sender goes to a new web session, announced first.
+        client.emit("user_uttered", {"message": "list my goals", "session_id": sender})
+        assert wait_until(lambda: len(confirmed) == 2 and replies, timeout=60)
+        assert confirmed[1] not in (sender, rest_sender) and is_web_session_id(confirmed[1])
+        # The page's own session keeps working.
+        client.emit("user_uttered", {"message": "hello", "session_id": confirmed[1]})
+        assert wait_until(lambda: len(replies) >= 2, timeout=60)
+        assert len(confirmed) == 2
+    finally:
+        client.disconnect()
+    for other in (sender, rest_sender):
+        said = [e["text"] for e in bot.tracker(other)["events"] if e["event"] == "user"]
+        assert said == ["hello"], other
+
+
 # --- the page ------------------------------------------------------------------------------
 
 def test_page_loads_with_labelled_controls(open_chat):
