@@ -39,6 +39,39 @@ def test_restart_mid_grow_loses_nothing(own_bot, sender):
     assert servers.tracker(sender)["slots"]["requested_slot"] == "grow_options"
 
 
+def _age_conversation(tracker_db, sender, seconds):
+    """Moves every stored event of one conversation `seconds` into the past."""
+    import json
+    import sqlite3
+
+    with sqlite3.connect(tracker_db) as db:
+        rows = db.execute("SELECT id, data FROM events WHERE sender_id = ?", (sender,)).fetchall()
+        for row_id, data in rows:
+            event = json.loads(data)
+            event["timestamp"] -= seconds
+            db.execute("UPDATE events SET timestamp = ?, data = ? WHERE id = ?",
+                       (event["timestamp"], json.dumps(event), row_id))
+
+
+def test_grow_picks_up_after_the_session_expired(own_bot, sender):
+    servers = own_bot().start()
+    servers.say(sender, "coach me")
+    servers.say(sender, "I want to get better at delegating to my team")
+    servers.say(sender, "my team would own the weekly report without me checking it")
+    before = servers.tracker(sender)["slots"]
+    assert before["requested_slot"] == "grow_reality"
+    servers.stop()
+    _age_conversation(servers.workdir / "tracker.db", sender, 2 * 3600)  # back from lunch
+    servers.start()
+    reply = servers.say(sender, "right now I redo most of their work because I don't trust it yet")
+    assert personas(reply)[-1] == "coach"
+    tracker = servers.tracker(sender)
+    assert [e["event"] for e in tracker["events"]].count("session_started") == 2
+    assert tracker["slots"]["requested_slot"] == "grow_options"
+    assert tracker["slots"]["grow_measure"] == before["grow_measure"]
+    assert tracker["slots"]["grow_reality"].startswith("right now I redo")
+
+
 @pytest.fixture
 def pg_database():
     """A throw-away PostgreSQL database that a test can take down and bring back."""
