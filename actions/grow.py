@@ -15,15 +15,17 @@ from bot.personas.recommend import recommend
 FORM = "grow_form"
 # A featurized flag: rules continue into the form when an action sets it (data/rules/grow.yml).
 GROW_REQUESTED = "grow_requested"
-# A plea for advice or for the mentor, too unsure to interrupt GROW, is still a plea.
+# A plea for advice or for the mentor, too unsure to interrupt GROW, is still a plea; but
+# short answers to "what could you do?" ("talk to him directly") can read as requests at
+# 0.5-0.6, so the classifier alone must be fairly sure (coach.is_plea catches the rest).
 ADVICE_INTENTS = {"ask_advice", "ask_resource", "request_mentor"}
-PLEA_CONFIDENCE = 0.5
+PLEA_CONFIDENCE = 0.7
 # Intents that interrupt GROW instead of answering the coach (see data/rules/grow.yml),
 # and how sure the classifier must be: "I'll coach Sam" is an answer, not a request.
 # (goodbye is not one: "soon" reads as "see you soon"; the person can always say stop.)
 FORM_INTERRUPTS = {"stop_flow", "request_mentor", "request_coach", "ask_technique",
                    "ask_difference", "delete_data", "list_goals", "ask_capabilities",
-                   "export_data"}
+                   "export_data", "compare_answers"}
 INTENT_CONFIDENCE = 0.8
 
 
@@ -50,16 +52,21 @@ def grow_values(tracker: Tracker) -> Dict[str, Any]:
 
 
 def grow_in_progress(tracker: Tracker) -> bool:
-    """A GROW conversation was started and not yet recorded."""
-    return bool(tracker.get_slot("grow_goal"))
+    """A GROW conversation was started and not yet recorded (it may have started from a
+    situation, with the goal still to come)."""
+    return bool(tracker.get_slot("grow_goal") or tracker.get_slot("grow_reality"))
 
 
-def start_grow_events(goal_text: str, topic: Optional[str]) -> List[EventType]:
-    events: List[EventType] = [SlotSet(slot, None) for slot in coach.GROW_SLOTS[1:]]
+def start_grow_events(opening: str, topic: Optional[str]) -> List[EventType]:
+    """GROW from the person's opening words: a goal ("I want to delegate more") fills the
+    Goal; a situation ("my boss takes credit for my work") fills the Reality, and the coach
+    then asks what they want instead, since a problem is not yet a goal."""
+    slot = "grow_reality" if coach.describes_situation(opening) else "grow_goal"
+    events: List[EventType] = [SlotSet(other, None) for other in coach.GROW_SLOTS if other != slot]
     return events + [
-        SlotSet("grow_goal", goal_text),
-        SlotSet("grow_last_answer", goal_text),
-        SlotSet("grow_last_slot", "grow_goal"),
+        SlotSet(slot, opening),
+        SlotSet("grow_last_answer", opening),
+        SlotSet("grow_last_slot", slot),
         SlotSet("grow_retry", None),
         SlotSet("topic", topic),
         SlotSet(GROW_REQUESTED, True),

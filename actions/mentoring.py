@@ -13,7 +13,7 @@ from bot.personas import coach, mentor, roleplay
 from bot.personas.plan_review import review
 
 
-def _as_mentor(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[EventType]:
+def as_mentor(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[EventType]:
     """No role chosen yet: the mentor fits a request for advice; say so and how to change."""
     if persona(tracker) is not None:
         return []
@@ -60,7 +60,7 @@ class ActionAskAdvice(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if persona(tracker) == "coach":
             return _coach_turns_back(dispatcher, tracker, "advice_plea")
-        return _as_mentor(dispatcher, tracker, "ask_advice") + mentor_answer(dispatcher, tracker, "advice")
+        return as_mentor(dispatcher, tracker, "ask_advice") + mentor_answer(dispatcher, tracker, "advice")
 
 
 class ActionAskResource(Action):
@@ -70,7 +70,7 @@ class ActionAskResource(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if persona(tracker) == "coach":
             return _coach_turns_back(dispatcher, tracker, "resource_plea")
-        return _as_mentor(dispatcher, tracker, "ask_resource") + mentor_answer(dispatcher, tracker, "resource")
+        return as_mentor(dispatcher, tracker, "ask_resource") + mentor_answer(dispatcher, tracker, "resource")
 
 
 class ActionAskStory(Action):
@@ -80,7 +80,7 @@ class ActionAskStory(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if persona(tracker) == "coach":
             return _coach_turns_back(dispatcher, tracker, "advice_plea")
-        return _as_mentor(dispatcher, tracker, "ask_story") + mentor_answer(dispatcher, tracker, "story")
+        return as_mentor(dispatcher, tracker, "ask_story") + mentor_answer(dispatcher, tracker, "story")
 
 
 class ActionAskAssignment(Action):
@@ -90,7 +90,7 @@ class ActionAskAssignment(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if persona(tracker) == "coach":
             return _coach_turns_back(dispatcher, tracker, "advice_plea")
-        return _as_mentor(dispatcher, tracker, "ask_assignment") + mentor_answer(dispatcher, tracker, "assignment")
+        return as_mentor(dispatcher, tracker, "ask_assignment") + mentor_answer(dispatcher, tracker, "assignment")
 
 
 class ActionMentorClarified(Action):
@@ -151,6 +151,6 @@ class ActionSharePlan(Action):
             reply, question_id = coach.outside_grow("plan_shared", topic_of(tracker), text_of(tracker), asked)
             say(dispatcher, reply)
             return [SlotSet("asked_questions", asked + ([question_id] if question_id else []))]
-        events = _as_mentor(dispatcher, tracker, "plan")
+        events = as_mentor(dispatcher, tracker, "plan")
         say(dispatcher, review(text_of(tracker), topic_of(tracker)))
         return events + [SlotSet("expecting", None)]

@@ -36,7 +36,9 @@ def switch_to(dispatcher: CollectingDispatcher, tracker: Tracker, new: str) -> L
         say(dispatcher, meet_mentor(tracker))
         if topic:
             say(dispatcher, mentor.continue_on_topic(topic))
-            say(dispatcher, mentor.advice(topic, tracker.get_slot("grow_goal") or text_of(tracker))[0])
+            situation = (tracker.get_slot("grow_goal") or tracker.get_slot("grow_reality")
+                         or text_of(tracker))
+            say(dispatcher, mentor.advice(topic, situation)[0])
         else:
             say(dispatcher, mentor.advice(None, text_of(tracker)))
             events.append(SlotSet("expecting", "mentor_topic"))

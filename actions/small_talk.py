@@ -7,11 +7,13 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import fresh_slot, host, persona, say, text_of, topic_of
+from actions.common import (fresh_slot, host, intent_of, persona, say, text_of, topic_of,
+                            user_texts)
 from actions.grow import decided, grow_in_progress, resume_or_offer, start_grow_events
-from actions.mentoring import mentor_answer
+from actions.mentoring import as_mentor, mentor_answer
 from actions.personas import switch_to
 from bot.personas import coach
+from bot.personas.recommend import recommend
 
 
 class ActionGreet(Action):
@@ -129,5 +131,20 @@ class ActionInform(Action):
             return [SlotSet("expecting", "coach_goal")]
         if role == "mentor":
             return mentor_answer(dispatcher, tracker, "advice")
+        if intent_of(tracker) == "inform" and coach.classify_answer(text, "grow_goal") == "ok":
+            return self._pick_role(dispatcher, tracker, text)
         say(dispatcher, host().fallback())
         return []
+
+    @staticmethod
+    def _pick_role(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> List[EventType]:
+        """Someone who opens with their situation gets help with it at once: the role the
+        recommender picks (the coach when the cues do not settle it, since questions are
+        how a situation becomes a goal), said plainly with how to change it."""
+        recommendation = recommend(user_texts(tracker))
+        role = recommendation.role or "coach"
+        reason = recommendation.reason_key or "situation"
+        if role == "mentor":
+            return as_mentor(dispatcher, tracker, reason) + mentor_answer(dispatcher, tracker, "advice")
+        say(dispatcher, host().auto_role_announcement("coach", reason))
+        return [SlotSet("persona", "coach")] + start_grow_events(text, topic_of(tracker))

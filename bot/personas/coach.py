@@ -120,6 +120,24 @@ def is_plea(text: Optional[str]) -> bool:
     return any(re.search(pattern, low) for pattern in _lexicon().get("plea", []))
 
 
+@lru_cache(maxsize=None)
+def _goal_patterns() -> Tuple[Pattern[str], ...]:
+    return tuple(re.compile(pattern) for pattern in _lexicon()["goal_markers"])
+
+
+def describes_situation(text: Optional[str]) -> bool:
+    """Whether an opening statement tells what is happening ("my boss takes credit for my
+    work") rather than what the person wants ("I want to delegate more") or the area they
+    want it in ("public speaking"); coach.yml's lexicon decides (see goal_markers)."""
+    low = _normalise(text or "")
+    if any(pattern.search(low) for pattern in _goal_patterns()):
+        return False
+    words = low.split()
+    lexicon = _lexicon()
+    return bool(set(words) & set(lexicon["situation_subjects"])) \
+        or len(words) >= int(lexicon["situation_min_words"])
+
+
 def parse_scale(text: Optional[str]) -> Optional[int]:
     """The 1-10 number in "7", "7/10", "seven", "about an 8", "10 out of 10"; None when
     there is none or the first number is out of range (0, 11, 80%)."""

@@ -128,9 +128,13 @@ class OverridePolicy(Policy):
 
     def _choose(self, tracker: DialogueStateTracker) -> Optional[Text]:
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
-            # After one of our actions: into GROW if it asked for that, else back to the person.
+            # After one of our actions: into GROW if it asked for that or left it running
+            # (an interruption was answered: the coach's question comes back, as after the
+            # interruption rules in data/rules/grow.yml), else back to the person.
             if tracker.latest_action_name in OVERRIDE_ACTIONS:
-                return GROW_FORM if tracker.get_slot("grow_requested") else ACTION_LISTEN_NAME
+                if tracker.get_slot("grow_requested") or tracker.active_loop_name == GROW_FORM:
+                    return GROW_FORM
+                return ACTION_LISTEN_NAME
             return None
         if tracker.latest_message is None:
             return None

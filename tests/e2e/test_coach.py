@@ -108,3 +108,47 @@ def test_ten_turns_no_repeated_question_and_open_questions(bot, sender):
     assert len(set(questions)) == len(questions), "a question repeated"
     open_questions = [t for t in coach if t.endswith("?")]
     assert len(open_questions) / len(coach) >= 0.9
+
+
+def test_a_situation_is_taken_as_reality_and_the_goal_is_asked_for(bot, sender):
+    situation = "my boss takes credit for my work in front of the whole team"
+    reply = start_coaching(bot, sender, situation)
+    slots = bot.tracker(sender)["slots"]
+    assert slots["grow_reality"] == situation and not slots["grow_goal"]
+    assert slots["requested_slot"] == "grow_goal", "a problem is not yet a goal"
+    assert techniques(reply)[-1] == "reflection" and "your boss takes credit" in reply[-1]["text"]
+    assert_coach_message(reply[-1]["text"])
+    bot.say(sender, "I want my manager to recognise my contributions")
+    slots = bot.tracker(sender)["slots"]
+    assert slots["grow_goal"] == "I want my manager to recognise my contributions"
+    assert slots["requested_slot"] == "grow_measure"
+    bot.say(sender, "he would name me when he presents my work")
+    assert bot.tracker(sender)["slots"]["requested_slot"] == "grow_options", \
+        "the reality was already told, so the coach moves on to the options"
+
+
+def test_a_stated_goal_goes_straight_to_its_measure(bot, sender):
+    start_coaching(bot, sender, "I'd like to speak up more in meetings")
+    slots = bot.tracker(sender)["slots"]
+    assert slots["grow_goal"] and not slots["grow_reality"]
+    assert slots["requested_slot"] == "grow_measure"
+
+
+def test_answers_in_grow_do_not_change_the_goals_topic(bot, sender):
+    start_coaching(bot, sender)
+    assert bot.tracker(sender)["slots"]["topic"] == "delegation"
+    bot.say(sender, "the team would present the numbers in the monthly meeting without me")
+    assert bot.tracker(sender)["slots"]["topic"] == "delegation"
+
+
+def test_opening_with_a_situation_before_choosing_a_role_starts_helping(bot, sender):
+    bot.say(sender, "hi")
+    reply = bot.say(sender, "I'm struggling with my manager, he keeps taking credit for my work")
+    assert personas(reply)[0] == "host" and techniques(reply)[0] == "recommendation"
+    assert "switch to" in reply[0]["text"], "says how to change the role"
+    role = bot.tracker(sender)["slots"]["persona"]
+    assert role in ("coach", "mentor")
+    assert personas(reply)[-1] == role
+    if role == "coach":
+        assert_coach_message(reply[-1]["text"])
+        assert "credit for your work" in reply[-1]["text"], "the coach gives the situation back"

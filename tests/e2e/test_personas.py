@@ -100,9 +100,19 @@ def test_difference_short_then_more_and_other_roles(bot, sender):
 def test_compare_both_answers_labelled(bot, sender):
     bot.say(sender, "My manager keeps giving me vague feedback and I never know where I stand")
     reply = bot.say(sender, "how would a coach and a mentor each answer this?")
-    assert personas(reply) == ["host", "coach", "mentor", "host"]
-    assert reply[1]["text"].endswith("?")
+    # The situation started coaching, so the coach's question comes back after the comparison.
+    assert personas(reply) == ["host", "coach", "mentor", "host", "coach"]
+    assert "vague feedback" in reply[0]["text"], "compares on the situation, not the request"
+    assert reply[1]["text"].endswith("?") and reply[1]["text"] != reply[-1]["text"]
     assert techniques(reply)[2] == "advice"
+    assert bot.tracker(sender)["slots"]["requested_slot"] == "grow_goal"
+
+
+def test_compare_before_any_situation_asks_for_one(bot, sender):
+    reply = bot.say(sender, "how would a coach and a mentor each answer this?")
+    assert personas(reply) == ["host"]
+    shown = bot.say(sender, "my team ignores the new process and keeps doing things the old way")
+    assert personas(shown) == ["host", "coach", "mentor", "host"]
 
 
 def test_what_technique_was_that(bot, sender):

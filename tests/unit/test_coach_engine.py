@@ -343,3 +343,29 @@ def test_advice_pleas_outside_grow_turn_it_back():
     assert '"switch to mentor"' in repeat.text
     resource, _ = coach.outside_grow("resource_plea", None, "any good books", [], seed=0)
     assert "book" not in resource.text.lower()
+
+
+@pytest.mark.parametrize("text", [
+    "my boss takes credit for my work",
+    "I do everything myself and stay late",
+    "I got passed over for promotion again",
+    "I'm starting as a new team lead next month",
+    "the project keeps slipping and the client is getting impatient with us",
+])
+def test_situations_are_told_apart_from_goals(text):
+    assert coach.describes_situation(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I want to get better at delegating to my team",
+    "I'd like to get promoted",
+    "how do I say no to my boss",
+    "I need to give feedback to a colleague",
+    "get promoted this year",
+    "public speaking",
+    "more confidence in meetings",
+    "my goal is to speak at a conference",
+    "",
+])
+def test_goals_and_goal_areas_are_not_situations(text):
+    assert not coach.describes_situation(text)
