@@ -10,11 +10,12 @@ from rasa_sdk.types import DomainDict
 from actions.common import (channel_of, fresh_slot, host, intent_of, now_utc, persona,
                             person_timezone, say, text_of)
 from bot import goal_views
+from bot.progress import DONE, NOT_YET, PROGRESS, progress_kind
 from bot.store import StoreUnavailable, get_store
 
+# How the coach answers each kind of progress report (coach.yml, outside).
+COACH_PROGRESS_REPLIES = {DONE: "progress_done", PROGRESS: "progress_made", NOT_YET: "progress_not_done"}
 _NUMBER = re.compile(r"\b(?:goal\s*#?\s*)?(\d{1,3})\b", re.IGNORECASE)
-_DONE = re.compile(r"\b(done|finished|completed|complete|achieved|nailed|did it)\b", re.IGNORECASE)
-_NOT_DONE = re.compile(r"\b(not done|not finished|haven'?t|didn'?t|not yet)\b", re.IGNORECASE)
 
 
 def record_goal(dispatcher: CollectingDispatcher, tracker: Tracker, **fields: Any) -> Optional[Dict[str, Any]]:
@@ -75,7 +76,8 @@ class ActionReportProgress(Action):
                     return [SlotSet("expecting", None), SlotSet("pending_progress", None)]
                 say(dispatcher, goal_views.goal_choice("progress.which_goal", goals))
                 return [SlotSet("expecting", "which_goal"), SlotSet("pending_progress", text)]
-            done = bool(_DONE.search(progress_text or "")) and not _NOT_DONE.search(progress_text or "")
+            kind = progress_kind(progress_text or text)
+            done = kind == DONE
             store.add_progress(tracker.sender_id, goal["id"], progress_text or text, done=done)
         except StoreUnavailable:
             say(dispatcher, host().store_unavailable())
@@ -84,7 +86,7 @@ class ActionReportProgress(Action):
             say(dispatcher, goal_views.simple("progress.done", number=goal["number"], text=goal["text"]))
         else:
             say(dispatcher, goal_views.simple("progress.noted", number=goal["number"], text=goal["text"], progress=progress_text))
-        say(dispatcher, _progress_reply(tracker, goal, progress_text or text, done))
+        say(dispatcher, _progress_reply(tracker, goal, progress_text or text, kind))
         return [SlotSet("expecting", None), SlotSet("pending_progress", None)]
 
 
@@ -93,15 +95,15 @@ def _by_words(store: Any, sender_id: str, text: str) -> Optional[Dict[str, Any]]
     return found[0] if len(found) == 1 else None
 
 
-def _progress_reply(tracker: Tracker, goal: Dict[str, Any], progress: str, done: bool):
+def _progress_reply(tracker: Tracker, goal: Dict[str, Any], progress: str, kind: str):
     if persona(tracker) == "mentor":
         from bot.personas import mentor
 
-        return mentor.progress_feedback(goal["text"], progress, done)
+        return mentor.progress_feedback(goal["text"], progress, kind)
     from bot.personas import coach
 
-    reply, _ = coach.outside_grow("progress_done" if done else "progress_not_done",
-                                  goal.get("topic"), progress, tracker.get_slot("asked_questions") or [])
+    reply, _ = coach.outside_grow(COACH_PROGRESS_REPLIES[kind], goal.get("topic"), progress,
+                                  tracker.get_slot("asked_questions") or [])
     return reply
 
 

@@ -30,7 +30,7 @@ STAGE_OF: Dict[str, str] = {
 STAGES = ("goal", "reality", "options", "will")
 RETRIES = (None, "vague", "dont_know", "advice_plea", "advice_plea_repeat", "resume")
 OUTSIDE_KINDS = ("opening", "advice_plea", "advice_plea_repeat", "resource_plea",
-                 "progress_done", "progress_not_done", "it_depends", "plan_shared",
+                 "progress_done", "progress_made", "progress_not_done", "it_depends", "plan_shared",
                  "followup_due")
 # Slots whose questions expect a number, so another slot must never borrow them.
 _SCALE_SLOTS = {"grow_commitment", "grow_commitment_followup"}
@@ -297,7 +297,8 @@ def summary(slots: Mapping[str, Any], seed: Optional[int] = None) -> Reply:
 
 
 # Replies that give the person's text back before their question.
-_REFLECTING_KINDS = {"progress_done", "progress_not_done", "plan_shared", "followup_due"}
+_REFLECTING_KINDS = {"progress_done", "progress_made", "progress_not_done", "plan_shared",
+                     "followup_due"}
 
 
 def outside_grow(kind: str, topic: Optional[str], text: Optional[str],

@@ -197,10 +197,11 @@ def goal_setting(goal_text: str, topic: Optional[str] = None,
     return _say(text, "guidance")
 
 
-def progress_feedback(goal_text: str, progress_text: str, done: bool) -> Reply:
-    """Praise and raise the bar when done; shrink the step and give it a slot when not."""
+def progress_feedback(goal_text: str, progress_text: str, kind: str) -> Reply:
+    """kind is bot.progress's done, progress or not_yet: praise and raise the bar when
+    done, fix the next step while there is momentum, shrink the step when it slipped."""
     content = _text()["progress"]
-    text = content["done" if done else "not_done"].format(goal=_quote(goal_text))
+    text = content[kind].format(goal=_quote(goal_text))
     if len(_own_words(progress_text, None)) >= MIN_OWN_WORDS:
         text = content["reflection"].format(progress=_quote(progress_text)) + " " + text
     return _say(text, "feedback")

@@ -42,6 +42,18 @@ def test_progress_then_done_and_last_progress_listed(bot, sender):
     assert "(done" in bot.say(sender, "show my goals")[0]["text"]
 
 
+def test_a_step_taken_is_progress_not_the_end_of_the_goal(bot, sender):
+    coach_goal(bot, sender)
+    bot.say(sender, "no thanks")
+    step = bot.say(sender, "I did the first step")
+    assert "Noted on goal 1" in step[0]["text"]
+    assert "not happened" not in step[-1]["text"] and "honest" not in step[-1]["text"]
+    assert "(active" in bot.say(sender, "show my goals")[0]["text"]
+    slipped = bot.say(sender, "I haven't managed to do the next step yet")
+    assert slipped[-1]["metadata"]["persona"] == "coach" and slipped[-1]["text"].endswith("?")
+    assert "(active" in bot.say(sender, "show my goals")[0]["text"]
+
+
 def test_followup_due_is_delivered_once_at_the_next_message(own_bot, sender):
     servers = own_bot().start()
     coach_goal(servers, sender)

@@ -306,8 +306,8 @@ def test_summary_leaves_out_missing_slots():
     assert CONTENT["summary"]["lines"]["grow_deadline"].split(":")[0] not in text
 
 
-@pytest.mark.parametrize("kind", ["progress_done", "progress_not_done", "plan_shared",
-                                  "followup_due"])
+@pytest.mark.parametrize("kind", ["progress_done", "progress_made", "progress_not_done",
+                                  "plan_shared", "followup_due"])
 def test_progress_and_plan_replies_reflect_the_text(kind):
     reply, question_id = coach.outside_grow(kind, None, "I sent my agenda to the team", [],
                                             seed=2)

@@ -93,11 +93,13 @@ def test_goal_setting_proposes_a_deadline_when_none_given():
     assert "Monday 3 February" in reply.text
 
 
-def test_progress_feedback_differs_for_done_and_not_done():
-    done = mentor.progress_feedback("email Sam", "sent it on Tuesday and he replied", True)
-    not_done = mentor.progress_feedback("email Sam", "no", False)
-    assert done.technique == not_done.technique == "feedback"
+def test_progress_feedback_differs_for_done_progress_and_not_done():
+    done = mentor.progress_feedback("email Sam", "sent it on Tuesday and he replied", "done")
+    made = mentor.progress_feedback("email Sam", "I drafted the email", "progress")
+    not_done = mentor.progress_feedback("email Sam", "no", "not_yet")
+    assert done.technique == made.technique == not_done.technique == "feedback"
     assert "Well done" in done.text and "sent it on Tuesday" in done.text
+    assert "next one" in made.text and "Not done" not in made.text
     assert "Not done" in not_done.text and "email Sam" in not_done.text
 
 
