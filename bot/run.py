@@ -9,6 +9,8 @@ Configuration (environment variables):
   COACH_WEBHOOK_SECRET       if set, the REST webhook requires header X-Coach-Secret
   COACH_DATABASE_URL         goals store and tracker store (SQLite under var/ by default)
   COACH_MODEL (models/coach-mentor.tar.gz)
+  COACH_SLACK_TOKEN, COACH_SLACK_SIGNING_SECRET (COACH_SLACK_CHANNEL)   Slack, when both set
+  COACH_TEAMS_APP_ID, COACH_TEAMS_APP_PASSWORD                         Teams, when both set
   COACH_DEBUG=1              debug logging (only then are message texts logged)
 """
 import os
@@ -17,7 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Mapping, Optional
 
 import requests
 
@@ -46,16 +48,47 @@ def endpoints_file(action_port: str) -> Path:
     return target
 
 
+# Chat apps switched on by environment variables (secrets stay out of tracked files):
+# the channel class in credentials.yml's terms, and its settings -> variable.
+CHAT_APP_CHANNELS = {
+    "bot.channels.slack.LabelledSlackInput": {
+        "slack_token": "COACH_SLACK_TOKEN", "slack_signing_secret": "COACH_SLACK_SIGNING_SECRET",
+        "slack_channel": "COACH_SLACK_CHANNEL"},
+    "bot.channels.teams.LabelledTeamsInput": {
+        "app_id": "COACH_TEAMS_APP_ID", "app_password": "COACH_TEAMS_APP_PASSWORD"},
+}
+
+
+def credentials_file(port: str, env: Optional[Mapping[str, str]] = None) -> Path:
+    """credentials.yml plus the Slack and Teams channels whose variables are set in `env`
+    (the process's by default; the first two of each are required), written where only
+    this user can read it."""
+    import yaml
+
+    env = os.environ if env is None else env
+    channels = yaml.safe_load((PROJECT_ROOT / "credentials.yml").read_text(encoding="utf-8")) or {}
+    for channel, variables in CHAT_APP_CHANNELS.items():
+        values = {key: env.get(name, "") for key, name in variables.items()}
+        if all(list(values.values())[:2]):
+            channels[channel] = values
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    target = VAR_DIR / f"credentials-{port}.yml"
+    target.touch(mode=0o600)
+    target.chmod(0o600)
+    target.write_text(yaml.safe_dump(channels, sort_keys=False), encoding="utf-8")
+    return target
+
+
 def action_server_command(cfg: Dict[str, str]) -> List[str]:
     command = [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", cfg["action_port"]]
     return command + (["--debug"] if cfg["debug"] else [])
 
 
-def rasa_server_command(cfg: Dict[str, str]) -> List[str]:
+def rasa_server_command(cfg: Dict[str, str], env: Optional[Mapping[str, str]] = None) -> List[str]:
     command = [
         str(BIN / "rasa"), "run", "--enable-api", "--model", cfg["model"],
         "--port", cfg["port"], "--interface", cfg["host"],
-        "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+        "--credentials", str(credentials_file(cfg["port"], env)),
         "--endpoints", str(endpoints_file(cfg["action_port"])),
     ]
     if cfg["token"]:

@@ -39,7 +39,7 @@ class BotServers:
         run.wait_for(f"http://127.0.0.1:{self.cfg['action_port']}/health", self.actions)
 
     def start_rasa(self) -> None:
-        self.rasa = self._spawn(run.rasa_server_command(self.cfg), "rasa.log")
+        self.rasa = self._spawn(run.rasa_server_command(self.cfg, self.env), "rasa.log")
         run.wait_for(f"{self.url}/", self.rasa, timeout=240)
 
     def start(self) -> "BotServers":
