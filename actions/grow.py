@@ -7,8 +7,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (confidence_of, host, intent_of, now_utc, person_timezone, say,
-                            text_of, topic_of)
+from actions.common import (confidence_of, fresh_slot, host, intent_of, now_utc,
+                            person_timezone, say, text_of, topic_of)
 from bot.personas import coach
 from bot.personas.recommend import recommend
 
@@ -140,6 +140,8 @@ class ValidateGrowForm(FormValidationAction):
                 cleared = {s: None for s in coach.GROW_SLOTS}
                 return {**cleared, "grow_goal": text, "topic": new_topic,
                         "grow_last_answer": text, "grow_last_slot": "grow_goal"}
+        if coach.says_carry_on(text, offered=bool(fresh_slot(tracker, "offer"))):
+            return {slot: None, "grow_retry": "carry_on", "offer": None}
         kind = coach.classify_answer(text, slot)
         if kind in ("vague", "empty"):
             return {slot: None, "grow_retry": "vague"}

@@ -28,7 +28,7 @@ STAGE_OF: Dict[str, str] = {
     "grow_commitment": "will", "grow_commitment_followup": "will", "grow_obstacle": "will",
 }
 STAGES = ("goal", "reality", "options", "will")
-RETRIES = (None, "vague", "dont_know", "advice_plea", "advice_plea_repeat", "resume")
+RETRIES = (None, "vague", "dont_know", "advice_plea", "advice_plea_repeat", "resume", "carry_on")
 OUTSIDE_KINDS = ("opening", "advice_plea", "advice_plea_repeat", "resource_plea",
                  "progress_done", "progress_made", "progress_not_done", "it_depends", "plan_shared",
                  "followup_due")
@@ -123,6 +123,18 @@ def is_plea(text: Optional[str]) -> bool:
 @lru_cache(maxsize=None)
 def _goal_patterns() -> Tuple[Pattern[str], ...]:
     return tuple(re.compile(pattern) for pattern in _lexicon()["goal_markers"])
+
+
+def says_carry_on(text: Optional[str], offered: bool = False) -> bool:
+    """"No, let's keep going", "nope, keep asking": a refusal (of the mentor, say) that
+    asks to go on, and answers nothing (coach.yml's carry_on words). A lone "no" counts
+    only when the bot has just offered something; otherwise it is merely vague."""
+    words = _normalise(text or "").split()
+    lexicon = _lexicon()
+    if len(words) == 1 and words[0] in lexicon["carry_on_starts"][:3] and not offered:
+        return False
+    allowed = set(lexicon["carry_on"]) | set(lexicon["light"]) | set(lexicon["vague"])
+    return bool(words) and words[0] in lexicon["carry_on_starts"] and all(w in allowed for w in words)
 
 
 def describes_situation(text: Optional[str]) -> bool:

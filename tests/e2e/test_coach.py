@@ -77,6 +77,12 @@ def test_advice_plea_is_turned_back_and_then_the_mentor_is_offered(bot, sender):
     assert personas(second) == ["coach"]
     assert_coach_message(second[-1]["text"])
     assert "mentor" in second[-1]["text"].lower()
+    declined = bot.say(sender, "no, let's keep going")
+    assert personas(declined) == ["coach"] and declined[-1]["text"] != second[-1]["text"]
+    assert_coach_message(declined[-1]["text"])
+    slots = bot.tracker(sender)["slots"]
+    assert slots["persona"] == "coach" and slots["requested_slot"] == "grow_measure"
+    assert not slots["grow_measure"], "declining the mentor is not an answer"
 
 
 def test_three_topics_give_visibly_different_questions(bot, sender):

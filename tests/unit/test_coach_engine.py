@@ -369,3 +369,21 @@ def test_situations_are_told_apart_from_goals(text):
 ])
 def test_goals_and_goal_areas_are_not_situations(text):
     assert not coach.describes_situation(text)
+
+
+@pytest.mark.parametrize("text, offered, expected", [
+    ("no, let's keep going", False, True),
+    ("No thanks, carry on", False, True),
+    ("nope, keep asking", False, True),
+    ("no I'm fine with questions", False, True),
+    ("no", True, True),
+    ("no", False, False),
+    ("no, I'd rather ask Sam to take the report", True, False),
+    ("no one on my team can do it", True, False),
+    ("not sure", True, False),
+    ("keep going", False, True),
+    ("continue", False, True),
+    ("let's ask Sam", False, False),
+])
+def test_carry_on_is_not_an_answer(text, offered, expected):
+    assert coach.says_carry_on(text, offered) is expected
