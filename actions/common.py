@@ -71,12 +71,28 @@ def last_bot_metadata(tracker: Tracker) -> Dict[str, Any]:
                 pass
             seen_user = True
             continue
-        if event.get("event") == "bot" and seen_user:
-            metadata = event.get("metadata") or {}
-            inner = metadata.get("metadata") if isinstance(metadata.get("metadata"), dict) else metadata
-            if inner.get("technique"):
-                return inner
+        if event.get("event") == "bot" and seen_user and _bot_metadata(event).get("technique"):
+            return _bot_metadata(event)
     return {}
+
+
+def _bot_metadata(event: Dict[str, Any]) -> Dict[str, Any]:
+    metadata = event.get("metadata") or {}
+    return metadata.get("metadata") if isinstance(metadata.get("metadata"), dict) else metadata
+
+
+def last_turn_metadata(tracker: Tracker) -> List[Dict[str, Any]]:
+    """persona/technique of every message of the bot's previous turn, in order."""
+    turn: List[Dict[str, Any]] = []
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                break
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user and _bot_metadata(event).get("technique"):
+            turn.append(_bot_metadata(event))
+    return turn[::-1]
 
 
 def host():

@@ -6,8 +6,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (fresh_slot, host, intent_of, last_bot_metadata, persona, say, text_of,
-                            topic_of, user_texts)
+from actions.common import (fresh_slot, host, intent_of, last_bot_metadata, last_turn_metadata,
+                            persona, say, text_of, topic_of, user_texts)
 from actions.grow import GROW_REQUESTED, grow_in_progress
 from bot.personas import coach, mentor
 from bot.personas.recommend import recommend
@@ -93,8 +93,11 @@ class ActionExplainTechnique(Action):
         return "action_explain_technique"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        previous = last_bot_metadata(tracker)
-        say(dispatcher, host().explain_technique(previous.get("technique"), previous.get("persona")))
+        # The coach's or mentor's message of the last turn, not the host's lines around
+        # it; after a comparison, where both spoke, both are explained.
+        spoke = {m["persona"]: m for m in last_turn_metadata(tracker) if m.get("persona") in ("coach", "mentor")}
+        previous = list(spoke.values()) or [last_bot_metadata(tracker)]
+        say(dispatcher, host().explain_techniques([(m.get("technique"), m.get("persona")) for m in previous]))
         return []
 
 

@@ -5,7 +5,7 @@ only picks and fills it, so the Rasa actions stay thin and the wording stays edi
 """
 import re
 from functools import lru_cache
-from typing import Dict, List, Optional, Pattern
+from typing import Dict, List, Optional, Pattern, Tuple
 
 from bot.content import load
 from bot.personas.recommend import reason_text
@@ -118,6 +118,13 @@ def explain_technique(technique: Optional[str], persona: Optional[str]) -> Reply
     # Each technique has one owner, so it wins over a persona slot that may be stale.
     return _say(content["line"].format(owner=content["owners"][owner], name=item["name"],
                                        meaning=item["meaning"]), "explanation")
+
+
+def explain_techniques(spoken: List[Tuple[Optional[str], Optional[str]]]) -> Reply:
+    """explain_technique for each (technique, persona), in one message: after a comparison
+    both the coach's and the mentor's are named."""
+    lines = [explain_technique(technique, persona).text for technique, persona in spoken]
+    return _say(" ".join(dict.fromkeys(lines)), "explanation")
 
 
 def switch_announcement(new_persona: str, topic: Optional[str]) -> Reply:

@@ -108,6 +108,13 @@ def test_compare_both_answers_labelled(bot, sender):
     assert bot.tracker(sender)["slots"]["requested_slot"] == "grow_goal"
 
 
+def test_technique_after_a_comparison_names_both(bot, sender):
+    bot.say(sender, "how would a coach and a mentor each answer this?")
+    bot.say(sender, "my team ignores the new process and keeps doing things the old way")
+    explained = bot.say(sender, "what technique was that?")[0]["text"]
+    assert "coach's" in explained and "mentor's" in explained and "advice" in explained
+
+
 def test_compare_before_any_situation_asks_for_one(bot, sender):
     reply = bot.say(sender, "how would a coach and a mentor each answer this?")
     assert personas(reply) == ["host"]

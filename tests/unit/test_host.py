@@ -215,3 +215,11 @@ def test_every_content_string_is_used_without_stray_braces():
 
     for text in strings(load("host")):
         assert set(re.findall(r"\{[^}]*\}", text)) <= allowed, text
+
+
+def test_explain_techniques_names_each_speaker_once():
+    both = host.explain_techniques([("reflection", "coach"), ("advice", "mentor"), ("advice", "mentor")])
+    assert both.persona == "host" and both.technique == "explanation"
+    assert "coach's" in both.text and "mentor's" in both.text
+    assert both.text.count("mentor's") == 1
+    assert host.explain_techniques([(None, None)]).text == host.explain_technique(None, None).text
