@@ -21,8 +21,21 @@ class ActionGreet(Action):
         return "action_greet"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        say(dispatcher, host().greeting(returning=persona(tracker) is not None))
+        returning = persona(tracker) is not None
+        say(dispatcher, host().greeting(returning, active_goal_texts(tracker) if returning else []))
         return []
+
+
+def active_goal_texts(tracker: Tracker) -> List[str]:
+    """The person's active goals, oldest first; none when the store cannot be reached (a
+    greeting must not fail for that)."""
+    from bot.store import StoreUnavailable, get_store
+
+    try:
+        goals = get_store().list_goals(tracker.sender_id)
+    except StoreUnavailable:
+        return []
+    return [goal["text"] for goal in goals if goal.get("status") == "active"]
 
 
 class _HostLine(Action, ABC):

@@ -5,7 +5,7 @@ only picks and fills it, so the Rasa actions stay thin and the wording stays edi
 """
 import re
 from functools import lru_cache
-from typing import Dict, List, Optional, Pattern, Tuple
+from typing import Dict, List, Optional, Pattern, Sequence, Tuple
 
 from bot.content import load
 from bot.personas.recommend import reason_text
@@ -36,9 +36,17 @@ def _choice_buttons() -> List[Dict[str, str]]:
             button(titles["choose"], CHOOSE_PAYLOAD)]
 
 
-def greeting(returning: bool) -> List[Reply]:
-    """First contact: hello, then both roles in two sentences and a choice; else welcome back."""
+def greeting(returning: bool, active_goals: Sequence[str] = ()) -> List[Reply]:
+    """First contact: hello, then both roles in two sentences and a choice; else welcome
+    back, naming the newest goal still active (the last of `active_goals`), if any."""
     content = _text()["greeting"]
+    if returning and active_goals:
+        others = len(active_goals) - 1
+        more = content["more_goals"].format(count=others) if others else ""
+        goal = " ".join(active_goals[-1].split())
+        if len(goal) > SITUATION_LIMIT:
+            goal = goal[:SITUATION_LIMIT].rsplit(" ", 1)[0] + "..."
+        return [_say(content["returning_with_goal"].format(goal=goal, more=more), "greeting")]
     if returning:
         return [_say(content["returning"], "greeting")]
     roles = " ".join(content["roles"] + [content["choose"]])

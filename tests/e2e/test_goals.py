@@ -5,7 +5,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 from bot.store import Store
-from tests.e2e.servers import DELEGATION_GROW, techniques, texts
+from tests.e2e.servers import DELEGATION_GROW, personas, techniques, texts
 
 
 def coach_goal(servers, sender):
@@ -40,6 +40,16 @@ def test_progress_then_done_and_last_progress_listed(bot, sender):
     done = bot.say(sender, "I finished goal 1, it's done")
     assert "marked as done" in done[0]["text"]
     assert "(done" in bot.say(sender, "show my goals")[0]["text"]
+
+
+def test_a_returning_person_is_greeted_with_their_goal(bot, sender):
+    coach_goal(bot, sender)
+    bot.say(sender, "no thanks")
+    hello = bot.say(sender, "hello")
+    assert personas(hello) == ["host"]
+    assert '"I want to get better at delegating to my team"' in hello[0]["text"]
+    bot.say(sender, "I finished goal 1, it's done")
+    assert "goal in progress" not in bot.say(sender, "hi")[0]["text"], "done goals are not named"
 
 
 def test_a_step_taken_is_progress_not_the_end_of_the_goal(bot, sender):

@@ -201,7 +201,8 @@ def test_all_host_texts_are_filled_and_plain():
 def test_every_content_string_is_used_without_stray_braces():
     """Any brace in host.yml must be one of the placeholders host.py fills."""
     allowed = {"{situation}", "{limit}", "{topic}", "{role}", "{other}", "{reason}", "{does}",
-               "{owner}", "{name}", "{meaning}", "{dimension}", "{values}", "{value}"}
+               "{owner}", "{name}", "{meaning}", "{dimension}", "{values}", "{value}",
+               "{goal}", "{more}", "{count}"}
 
     def strings(node):
         if isinstance(node, dict):
@@ -223,3 +224,13 @@ def test_explain_techniques_names_each_speaker_once():
     assert "coach's" in both.text and "mentor's" in both.text
     assert both.text.count("mentor's") == 1
     assert host.explain_techniques([(None, None)]).text == host.explain_technique(None, None).text
+
+
+def test_returning_greeting_names_the_newest_active_goal():
+    [reply] = host.greeting(True, ["speak up in meetings", "get better at delegating"])
+    assert '"get better at delegating"' in reply.text and "1 more" in reply.text
+    assert reply.text.endswith("?") and reply.technique == "greeting"
+    [single] = host.greeting(True, ["negotiate a raise"])
+    assert "more" not in single.text.replace("more;", "")
+    assert host.greeting(True, [])[0].text == load("host")["greeting"]["returning"]
+    assert len(host.greeting(False, ["ignored"])) == 2
