@@ -32,7 +32,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 venv: $(VENV)/.installed
 
 # --- NLU resources and model -----------------------------------------------------
-$(SPACY): $(VENV)/.installed bot/nlu/build_spacy_pipeline.py data/content/topics.yml
+$(SPACY): $(VENV)/.installed bot/nlu/build_spacy_pipeline.py bot/topics.py data/content/topics.yml
 	$(PY) -m bot.nlu.build_spacy_pipeline build/spacy_pipeline
 
 spacy: $(SPACY)

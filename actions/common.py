@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.rasa_speedups import ACTION_SERVER_USER_TURNS
 from bot.reply import Reply
+from bot.topics import GENERIC_ROLE
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +34,15 @@ def confidence_of(tracker: Tracker) -> float:
 
 
 def topic_of(tracker: Tracker) -> Optional[str]:
-    """The topic of this message if one was recognised, else the conversation's topic."""
-    for entity in (tracker.latest_message or {}).get("entities") or []:
-        if entity.get("entity") == "topic" and entity.get("value"):
+    """The topic of this message if one was recognised, else the conversation's topic.
+    A generic mention ("my boss", role GENERIC_ROLE) counts only when there is no topic
+    yet: "I'll ask my manager" in the middle of a promotion talk stays on promotion."""
+    found = [entity for entity in (tracker.latest_message or {}).get("entities") or []
+             if entity.get("entity") == "topic" and entity.get("value")]
+    for entity in found:
+        if entity.get("role") != GENERIC_ROLE:
             return entity["value"]
-    return tracker.get_slot("topic")
+    return tracker.get_slot("topic") or (found[0]["value"] if found else None)
 
 
 def message_metadata(tracker: Tracker) -> Dict[str, Any]:
@@ -60,6 +65,14 @@ def user_texts(tracker: Tracker, limit: int = ACTION_SERVER_USER_TURNS) -> List[
     sends only the events of the last ACTION_SERVER_USER_TURNS user messages."""
     texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
     return [t for t in texts if t and not t.startswith("/")][-limit:]
+
+
+def earlier_texts(tracker: Tracker, limit: int) -> List[str]:
+    """What the person said before this message, oldest first, at most `limit` messages."""
+    texts = user_texts(tracker)
+    if texts and texts[-1] == text_of(tracker):
+        texts = texts[:-1]
+    return texts[-limit:] if limit > 0 else []
 
 
 def last_bot_metadata(tracker: Tracker) -> Dict[str, Any]:

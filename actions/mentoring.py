@@ -8,8 +8,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import fresh_slot, host, persona, say, text_of, topic_of
+from actions.mentor_answers import ANSWER_KINDS, mentor_answer
 from actions.personas import meet_mentor
-from bot.personas import coach, mentor, roleplay
+from bot.personas import coach, roleplay
 from bot.personas.plan_review import review
 
 
@@ -34,23 +35,6 @@ def _coach_turns_back(dispatcher: CollectingDispatcher, tracker: Tracker, plea: 
     if count >= 2:
         events.append(SlotSet("offer", "mentor"))
     return events
-
-
-# kind -> how the mentor answers it, given the topic (None: asks which) and the message.
-MENTOR_ANSWERS = {
-    "advice": lambda topic, text: mentor.advice(topic, text),
-    "resource": lambda topic, text: mentor.resources(topic, text),
-    "story": lambda topic, text: [mentor.story(topic)],
-    "assignment": lambda topic, text: [mentor.assignment(topic)],
-}
-
-
-def mentor_answer(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> List[EventType]:
-    topic, text = topic_of(tracker), text_of(tracker)
-    say(dispatcher, MENTOR_ANSWERS[kind](topic, text))
-    if topic is None:
-        return [SlotSet("expecting", "mentor_topic"), SlotSet("offer", kind)]
-    return [SlotSet("topic", topic), SlotSet("expecting", None)]
 
 
 class ActionAskAdvice(Action):
@@ -101,10 +85,9 @@ class ActionMentorClarified(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         offered = fresh_slot(tracker, "offer")
-        kind = offered if offered in MENTOR_ANSWERS else "advice"
-        events = mentor_answer(dispatcher, tracker, kind)
-        # Asked once already: never loop on the clarifying question.
-        return events + [SlotSet("expecting", None), SlotSet("offer", None)]
+        kind = offered if offered in ANSWER_KINDS else "advice"
+        # Asked once already: no topic now gets a general answer, never the same question.
+        return mentor_answer(dispatcher, tracker, kind)
 
 
 class ActionRequestRoleplay(Action):

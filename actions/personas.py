@@ -9,6 +9,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import (fresh_slot, host, intent_of, last_bot_metadata, last_turn_metadata,
                             persona, say, text_of, topic_of, user_texts)
 from actions.grow import GROW_REQUESTED, grow_in_progress
+from actions.mentor_answers import advise_on, mentor_without_topic
 from bot.personas import coach, mentor
 from bot.personas.recommend import recommend
 
@@ -38,10 +39,11 @@ def switch_to(dispatcher: CollectingDispatcher, tracker: Tracker, new: str) -> L
             say(dispatcher, mentor.continue_on_topic(topic))
             situation = (tracker.get_slot("grow_goal") or tracker.get_slot("grow_reality")
                          or text_of(tracker))
-            say(dispatcher, mentor.advice(topic, situation)[0])
+            turn = advise_on(tracker, topic, situation)
+            say(dispatcher, turn.replies[0])
+            events.append(SlotSet("advice_given", turn.given))
         else:
-            say(dispatcher, mentor.advice(None, text_of(tracker)))
-            events.append(SlotSet("expecting", "mentor_topic"))
+            events += mentor_without_topic(dispatcher, tracker, "advice")
         return events
     if grow_in_progress(tracker):
         return events + [SlotSet("grow_retry", "resume"), SlotSet(GROW_REQUESTED, True)]
@@ -126,9 +128,10 @@ class ActionCompareAnswers(Action):
         say(dispatcher, host().compare_intro(situation))
         coach_reply, question_id = coach.ask("grow_goal", topic, asked, previous_answer=situation)
         say(dispatcher, coach_reply)
-        say(dispatcher, mentor.advice(topic, situation)[0])
+        turn = advise_on(tracker, topic, situation)
+        say(dispatcher, turn.replies[0])
         say(dispatcher, host().compare_outro())
-        return [SlotSet("expecting", None),
+        return [SlotSet("expecting", None), SlotSet("advice_given", turn.given),
                 SlotSet("asked_questions", asked + ([question_id] if question_id else []))]
 
 
@@ -150,8 +153,8 @@ class ActionItDepends(Action):
             if count >= 2:
                 say(dispatcher, mentor.it_depends())
                 return [SlotSet("it_depends_count", float(count)), SlotSet("offer", "coach")]
-            say(dispatcher, mentor.advice(None, text_of(tracker)))
-            return [SlotSet("it_depends_count", float(count)), SlotSet("expecting", "mentor_topic")]
+            return ([SlotSet("it_depends_count", float(count))]
+                    + mentor_without_topic(dispatcher, tracker, "advice"))
         result = recommend(user_texts(tracker))
         say(dispatcher, result.reply)
         return [SlotSet("offer", f"start:{result.role}")] if result.role else []

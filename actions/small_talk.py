@@ -10,7 +10,8 @@ from rasa_sdk.types import DomainDict
 from actions.common import (fresh_slot, host, intent_of, persona, say, text_of, topic_of,
                             user_texts)
 from actions.grow import decided, grow_in_progress, resume_or_offer, start_grow_events
-from actions.mentoring import as_mentor, mentor_answer
+from actions.mentor_answers import MORE_ADVICE_OFFER, mentor_answer, wants_more_advice
+from actions.mentoring import as_mentor
 from actions.personas import switch_to
 from bot.personas import coach
 from bot.personas.recommend import recommend
@@ -72,6 +73,12 @@ class ActionCapabilities(_HostLine):
     def name(self) -> Text:
         return "action_capabilities"
 
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # "What else?" right after advice is read as this intent, without confidence.
+        if wants_more_advice(tracker):
+            return mentor_answer(dispatcher, tracker, "advice")
+        return super().run(dispatcher, tracker, domain)
+
 
 class ActionDefaultFallback(_HostLine):
     line = "fallback"
@@ -110,6 +117,8 @@ class ActionAffirm(Action):
             return [SlotSet("offer", None)]
         if offer == "resume":
             return resume_or_offer(dispatcher, tracker)
+        if offer == MORE_ADVICE_OFFER:
+            return mentor_answer(dispatcher, tracker, "advice")
         say(dispatcher, host().affirm_ack())
         return []
 

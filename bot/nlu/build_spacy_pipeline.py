@@ -1,7 +1,8 @@
 """Builds the project's own spaCy pipeline (no model download exists offline).
 
 blank English + lookup lemmatizer (tables from spacy-lookups-data) + an EntityRuler whose
-lemma patterns tag `topic` entities, with the canonical topic value as the pattern id.
+lemma patterns tag `topic` entities, with the canonical topic value as the pattern id
+(marked generic for topics.yml's generic_phrases; see bot/topics.py pattern_id).
 Rasa's SpacyNLP lowercases text before calling spaCy, so patterns are built lowercase.
 
     python -m bot.nlu.build_spacy_pipeline [output_dir]
@@ -14,7 +15,7 @@ import spacy
 from spacy.language import Language
 
 from bot.paths import SPACY_PIPELINE_DIR
-from bot.topics import topic_phrases
+from bot.topics import generic_phrases, pattern_id, topic_phrases
 
 
 def _lemma_pattern(nlp: Language, phrase: str) -> List[Dict]:
@@ -22,20 +23,26 @@ def _lemma_pattern(nlp: Language, phrase: str) -> List[Dict]:
     return [{"LEMMA": token.lemma_} for token in doc]
 
 
+def _phrase_patterns(nlp: Language, phrase: str, ent_id: str) -> List[Dict]:
+    surface = [{"LOWER": t.text} for t in nlp.make_doc(phrase.lower())]
+    patterns = [{"label": "topic", "pattern": surface, "id": ent_id}]
+    lemmas = _lemma_pattern(nlp, phrase)
+    # Only base forms get a lemma pattern: "meeting" lemmatises to "meet", which
+    # would tag "nice to meet you" as a meetings topic.
+    if [p["LEMMA"] for p in lemmas] == [p["LOWER"] for p in surface]:
+        patterns.append({"label": "topic", "pattern": lemmas, "id": ent_id})
+    return patterns
+
+
 def build(output_dir: Path = SPACY_PIPELINE_DIR) -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()  # loads the lookup tables from spacy-lookups-data
     patterns = []
-    for value, phrases in topic_phrases().items():
-        for phrase in phrases:
-            surface = [{"LOWER": t.text} for t in nlp.make_doc(phrase.lower())]
-            patterns.append({"label": "topic", "pattern": surface, "id": value})
-            lemmas = _lemma_pattern(nlp, phrase)
-            # Only base forms get a lemma pattern: "meeting" lemmatises to "meet", which
-            # would tag "nice to meet you" as a meetings topic.
-            if [p["LEMMA"] for p in lemmas] == [p["LOWER"] for p in surface]:
-                patterns.append({"label": "topic", "pattern": lemmas, "id": value})
+    for generic, table in ((False, topic_phrases()), (True, generic_phrases())):
+        for value, phrases in table.items():
+            for phrase in phrases:
+                patterns += _phrase_patterns(nlp, phrase, pattern_id(value, generic))
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     ruler.add_patterns(patterns)
     output_dir.mkdir(parents=True, exist_ok=True)

@@ -2,16 +2,18 @@
 
 Every reply has persona "mentor". The prose lives in data/content/mentor.yml (advice,
 real resources, stories from a simulated career, introductions, assignments, templates);
-this module only picks and fills it. Role-play is in roleplay.py, plan feedback in
-plan_review.py. No Rasa imports: the actions call these functions and dispatch the replies.
+this module only picks and fills it. Which advice items fit the person's words is
+advice_picker.py; role-play is in roleplay.py, plan feedback in plan_review.py. No Rasa
+imports: the actions call these functions and dispatch the replies.
 """
 import json
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 from bot.content import load
-from bot.personas import roleplay
+from bot.personas import advice_picker, roleplay
 from bot.personas.plan_review import analyse
 from bot.reply import Reply, button
 from bot.topics import topic_label, topic_phrases
@@ -24,6 +26,10 @@ QUOTE_LIMIT = 140
 # A message needs this many words of its own (beyond filler and topic words) to be echoed.
 MIN_OWN_WORDS = 2
 PROPOSED_DEADLINE_DAYS = 28
+# Advice items per answer, and how many of the person's earlier messages (besides the
+# current one) the picker reads for the situation.
+ADVICE_PER_TURN = 4
+ADVICE_EARLIER_TURNS = 3
 _QUESTION_START = {"how", "what", "why", "when", "where", "which", "who", "can", "could",
                    "should", "would", "do", "does", "is", "are", "any", "will"}
 
@@ -60,8 +66,9 @@ def _own_words(text: str, topic: Optional[str]) -> List[str]:
 
 
 def _reflection(text: str, topic: Optional[str]) -> str:
-    """'You said "..." ' when the message says something of its own, else empty."""
-    if len(_own_words(text, topic)) < MIN_OWN_WORDS:
+    """'You said "..." ' when the message says something of its own, else empty. A button
+    press ("/ask_advice{...}") is not the person's words."""
+    if (text or "").startswith("/") or len(_own_words(text, topic)) < MIN_OWN_WORDS:
         return ""
     content = _text()["advice"]
     first = (text.strip().split() or [""])[0].lower()
@@ -94,21 +101,104 @@ def introduction() -> Reply:
     return _say(_text()["introduction"], "guidance")
 
 
-def advice(topic: Optional[str], text: str = "") -> List[Reply]:
-    """Numbered advice in one message, then who to talk to next; a question if no topic."""
+@dataclass
+class AdviceTurn:
+    """One answer to a request for advice on a topic, and the state it leaves."""
+    replies: List[Reply]
+    given: List[str]  # keys (given_key) of every item given so far, this answer's included
+    more: bool  # the topic still has items not given
+
+
+def given_key(topic: str, item_id: str) -> str:
+    """How an advice item is remembered in the `advice_given` slot."""
+    return f"{topic}.{item_id}"
+
+
+def _introduction_line(text: str) -> str:
+    """An introduction from mentor.yml, to follow "Who to talk to next:" mid-sentence."""
+    return text[0].lower() + text[1:] if not text[1:2].isupper() else text
+
+
+def _follow_up_buttons(topic: Optional[str], more: bool) -> List[Dict[str, str]]:
+    """The quick replies under advice: intent + topic payloads; without a topic, the
+    intents alone and no role-play."""
+    shown = []
+    for spec in _text()["advice"]["buttons"]:
+        if spec.get("more") and not (topic and more):
+            continue
+        if spec.get("roleplay") and not (topic and roleplay.has_scenario(topic)):
+            continue
+        payload = _topic_payload(spec["intent"], topic) if topic else f"/{spec['intent']}"
+        shown.append(button(spec["title"], payload))
+    return shown
+
+
+def advise(topic: str, text: str = "", earlier: Sequence[str] = (),
+           given: Sequence[str] = ()) -> AdviceTurn:
+    """Numbered advice that fits the person's words and was not given before (at most
+    ADVICE_PER_TURN items), then who to talk to next; a plain "that was everything" once
+    every item on the topic has been given. `earlier` is what the person said before this
+    message, oldest first; `given` is the `advice_given` slot. The topic must have content."""
     entry = _entry(topic)
-    if entry is None:
-        return [_clarify("advice")]
+    items = entry["advice"]
     content = _text()["advice"]
     label = topic_label(topic)
-    header = content["header"].format(reflection=_reflection(text, topic), label=label)
-    steps = [f"{number}. {step}" for number, step in enumerate(entry["advice"], start=1)]
-    person = entry["introductions"][0]
-    person = person[0].lower() + person[1:] if not person[1:2].isupper() else person
-    buttons = [button(b["title"], _topic_payload(b["intent"], topic)) for b in content["buttons"]
-               if not b.get("roleplay") or roleplay.has_scenario(topic)]
+    given_here = [item["id"] for item in items if given_key(topic, item["id"]) in given]
+    picked = advice_picker.pick(items, [*earlier, text], given_here, ADVICE_PER_TURN)
+    if not picked:
+        text_done = content["exhausted"].format(count=len(items), label=label)
+        return AdviceTurn([_say(text_done, "guidance", _follow_up_buttons(topic, more=False))],
+                          list(given), False)
+    header = content["header_more" if given_here else "header"].format(
+        reflection=_reflection(text, topic), label=label)
+    steps = [f"{number}. {item['text']}" for number, item in enumerate(picked, start=1)]
+    more = len(given_here) + len(picked) < len(items)
+    # A second answer on the topic names the next person on the list, not the same one.
+    people = entry["introductions"]
+    person = _introduction_line(people[(len(given_here) // ADVICE_PER_TURN) % len(people)])
+    next_move = content["next_move"].format(
+        introduction=person, offers=content["offers_more" if more else "offers_done"])
+    return AdviceTurn(
+        [_say("\n".join([header, *steps]), "advice"),
+         _say(next_move, "introduction", _follow_up_buttons(topic, more))],
+        [*given, *(given_key(topic, item["id"]) for item in picked)], more)
+
+
+def advice(topic: Optional[str], text: str = "", earlier: Sequence[str] = (),
+           given: Sequence[str] = ()) -> List[Reply]:
+    """advise() for a caller that keeps no state; a clarifying question if no topic."""
+    if _entry(topic) is None:
+        return [_clarify("advice")]
+    return advise(topic, text, earlier, given).replies
+
+
+def clarify(kind: str) -> Reply:
+    """Which area? kind is advice, resource, story or assignment."""
+    return _clarify({"resource": "resources"}.get(kind, kind))
+
+
+def in_general(kind: str, text: str = "") -> List[Reply]:
+    """What the mentor says when the area stays unknown after asking once: advice,
+    resources, a story or an assignment that hold in most work situations."""
+    general = _text()["general"]
+    if kind == "resource":
+        lines = [_text()["resources"]["header"].format(label=general["label"])]
+        lines += [_resource_line(n, item) for n, item in enumerate(general["resources"], start=1)]
+        lines.append(_text()["resources"]["footer"])
+        return [_say("\n".join(lines), "resource")]
+    if kind == "story":
+        return [_say(f"{general['story_header']} {general['story']}", "story")]
+    if kind == "assignment":
+        footer = _text()["assignment"]["footer"]
+        return [_say(f"{general['assignment_header']} {general['assignment']} {footer}",
+                     "assignment")]
+    content = _text()["advice"]
+    header = content["header_general"].format(reflection=_reflection(text, None))
+    steps = [f"{n}. {item['text']}" for n, item in enumerate(general["advice"], start=1)]
+    next_move = content["next_move_general"].format(
+        introduction=_introduction_line(general["introduction"]))
     return [_say("\n".join([header, *steps]), "advice"),
-            _say(content["next_move"].format(introduction=person), "introduction", buttons)]
+            _say(next_move, "introduction", _follow_up_buttons(None, more=False))]
 
 
 def _kind_order(text: str) -> List[str]:

@@ -43,11 +43,67 @@ def test_every_topic_gets_its_own_advice(bot, sender):
 
 
 def test_advice_without_a_topic_asks_first_then_advises(bot, sender):
-    as_mentor(bot, sender)
     clarify = bot.say(sender, "what would you advise in my situation?")
     assert techniques(clarify)[-1] == "guidance" and "?" in clarify[-1]["text"]
     advice = bot.say(sender, "it is mostly about running better meetings")
     assert "advice" in techniques(advice)
+
+
+def _steps(reply):
+    advice = [m["text"] for m in reply if m["metadata"]["technique"] == "advice"]
+    assert advice, texts(reply)
+    return re.findall(r"^\d+\. (.+)$", advice[0], re.MULTILINE)
+
+
+def test_advice_fits_the_situation_and_more_advice_brings_new_items(bot, sender):
+    as_mentor(bot, sender)
+    giving = _steps(bot.say(sender, "how do I give feedback to a colleague who keeps missing deadlines?"))
+    assert len(giving) == 4
+    assert not any("When you receive feedback" in step for step in giving)
+    more = _steps(bot.say(sender, "more advice"))
+    assert len(more) == 4 and not set(giving) & set(more)
+    slots = bot.tracker(sender)["slots"]
+    assert len(slots["advice_given"]) == 8 and slots["topic"] == "feedback"
+    done = bot.say(sender, "any more advice?")
+    assert "advice" not in techniques(done) and "all 8" in done[0]["text"]
+    # Someone else, who received feedback, hears about receiving it.
+    other = sender + "-2"
+    as_mentor(bot, other)
+    receiving = _steps(bot.say(other, "how should I handle harsh feedback I received from my manager?"))
+    assert len(receiving) == 4 and not set(receiving) & set(giving)
+    assert any("When you receive feedback" in step for step in receiving)
+
+
+def test_what_else_after_advice_continues_the_advice(bot, sender):
+    as_mentor(bot, sender)
+    first = _steps(bot.say(sender, "my manager keeps cancelling our one-on-ones"))
+    assert any("cancel" in step for step in first), "the meetings advice on this situation"
+    more = _steps(bot.say(sender, "what else?"))
+    assert more and not set(first) & set(more)
+
+
+def test_my_boss_takes_credit_gets_managing_up_advice(bot, sender):
+    as_mentor(bot, sender)
+    reply = bot.say(sender, "my boss takes credit for my work")
+    steps = _steps(reply)
+    ids = {item["text"]: item["id"] for item in mentor._text()["topics"]["managing_up"]["advice"]}
+    assert steps and all(step in ids for step in steps), steps
+    assert ids[steps[0]] == "credit_conversation"
+    assert "managing up" in reply[0]["text"]
+    assert bot.tracker(sender)["slots"]["topic"] == "managing_up"
+
+
+def test_no_topic_twice_gets_general_advice_not_the_same_question(bot, sender):
+    clarify = bot.say(sender, "I need some advice")
+    assert clarify[-1]["text"] == mentor.clarify("advice").text
+    general = bot.say(sender, "not sure, a bit of everything really")
+    assert clarify[-1]["text"] not in texts(general)
+    assert len(_steps(general)) == len(mentor._text()["general"]["advice"])
+    titles = [b["title"] for m in general for b in m.get("buttons") or []]
+    assert titles == ["Resources", "A story", "An assignment"]
+    story = bot.say(sender, next(b["payload"] for m in general for b in m.get("buttons") or []
+                                 if b["title"] == "A story"))
+    assert techniques(story) == ["story"]
 
 
 def test_roleplay_runs_three_turns_and_ends_with_feedback(bot, sender):
@@ -88,8 +144,8 @@ def test_every_quick_reply_after_advice_does_what_its_title_says(bot, sender):
     # The buttons send payloads (intent + topic), so a press never reaches the classifier.
     advice = bot.say(sender, "how do I negotiate a raise?")
     buttons = {b["title"]: b["payload"] for m in advice for b in m.get("buttons") or []}
-    expected = {"Resources": "resource", "A story": "story", "An assignment": "assignment",
-                "Role-play it": "role_play"}
+    expected = {"More advice": "advice", "Resources": "resource", "A story": "story",
+                "An assignment": "assignment", "Role-play it": "role_play"}
     assert set(buttons) == set(expected)
     for title, technique in expected.items():
         reply = bot.say(sender, buttons[title])

@@ -4,11 +4,12 @@ import re
 import pytest
 
 from bot.content import load
-from bot.personas import mentor
+from bot.personas import advice_picker, mentor, roleplay
 from bot.reply import TECHNIQUES
-from bot.topics import topic_values
+from bot.topics import topic_label, topic_values
 
 KINDS = {"book", "course", "community", "podcast", "article"}
+ADVICE_ITEMS = 8
 EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 MARKUP = re.compile(r"<[a-z/][^>]*>|\*\*|__|^#", re.M)
 
@@ -36,8 +37,8 @@ def test_every_topic_has_content(content):
 @pytest.mark.parametrize("topic", topic_values())
 def test_topic_has_all_parts(content, topic):
     entry = content["topics"][topic]
-    assert len(entry["advice"]) >= 4
-    assert all(len(step.split()) >= 8 for step in entry["advice"]), "steps must be concrete"
+    assert len(entry["advice"]) == ADVICE_ITEMS
+    assert all(len(item["text"].split()) >= 8 for item in entry["advice"]), "steps must be concrete"
     assert len(entry["resources"]) >= 3
     for item in entry["resources"]:
         assert item.get("title"), item
@@ -52,13 +53,68 @@ def test_topic_has_all_parts(content, topic):
     assert entry["goal"]["measure"] and entry["goal"]["first_step"]
 
 
+@pytest.mark.parametrize("topic", topic_values())
+def test_advice_items_have_ids_and_cues_that_match(content, topic):
+    items = content["topics"][topic]["advice"]
+    ids = [item["id"] for item in items]
+    assert len(ids) == len(set(ids)) and all(re.fullmatch(r"[a-z0-9_]+", i) for i in ids)
+    assert set(items[0]) <= {"id", "text", "cues"}
+    tagged = [item for item in items if item.get("cues")]
+    # Most items name the situations they fit; a few hold for any situation of the topic.
+    assert len(tagged) >= ADVICE_ITEMS // 2, topic
+    for item in tagged:
+        assert all(isinstance(cue, str) and cue.strip() for cue in item["cues"]), item["id"]
+        assert len(item["cues"]) == len(set(item["cues"])), item["id"]
+        for cue in item["cues"]:
+            assert advice_picker.cue_pattern(cue).search(cue.lower()), (topic, cue)
+
+
+def test_every_topic_tells_apart_the_situations_of_its_items(content):
+    """For each tagged item, its own cues put it in the top four."""
+    for topic, entry in content["topics"].items():
+        for item in entry["advice"]:
+            if item.get("cues"):
+                situation = " and ".join(item["cues"][:3])
+                top = advice_picker.pick(entry["advice"], [situation], [], 4)
+                assert item in top, (topic, item["id"], situation)
+
+
 def test_no_two_topics_share_advice(content):
     seen = {}
-    for topic, entry in content["topics"].items():
-        for step in entry["advice"]:
-            key = step.strip().lower()
+    for topic, entry in [*content["topics"].items(), ("general", content["general"])]:
+        for item in entry["advice"]:
+            key = item["text"].strip().lower()
             assert key not in seen, f"{topic} repeats advice from {seen.get(key)}"
             seen[key] = topic
+
+
+def test_general_answers_are_complete(content):
+    """What the mentor says when the area stays unknown: 4-6 steps for most situations,
+    real resources, a story and an assignment."""
+    general = content["general"]
+    assert 4 <= len(general["advice"]) <= 6
+    assert all(not item.get("cues") and len(item["text"].split()) >= 8 for item in general["advice"])
+    assert len({item["id"] for item in general["advice"]}) == len(general["advice"])
+    assert len(general["resources"]) >= 3
+    for item in general["resources"]:
+        assert item["kind"] in KINDS and (item.get("author") or item.get("source")), item
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", general["story"].strip()) if s]
+    assert 3 <= len(sentences) <= 5 and "lesson" in general["story"].lower()
+    assert general["assignment"].strip() and general["introduction"].strip()
+
+
+def test_managing_up_is_a_complete_topic(content):
+    assert "managing_up" in topic_values() and topic_label("managing_up") == "managing up"
+    entry = content["topics"]["managing_up"]
+    titles = {(item["title"], item.get("author") or item.get("source")) for item in entry["resources"]}
+    assert ("Managing Up", "Mary Abbajay") in titles
+    assert ("HBR Guide to Managing Up and Across", "Harvard Business Review Press") in titles
+    assert 3 <= len(entry["resources"]) <= 5
+    assert roleplay.has_scenario("managing_up")
+    coach_topics = {q["topic"] for q in load("coach")["topic_questions"]}
+    assert "managing_up" in coach_topics
+    clarify_topics = {b["topic"] for b in content["clarify"]["buttons"]}
+    assert "managing_up" in clarify_topics and clarify_topics <= set(topic_values())
 
 
 def test_resources_are_not_repeated_within_a_topic(content):
@@ -120,8 +176,8 @@ def test_every_engine_reply_uses_a_mentor_technique(topic):
 def test_roleplay_scenarios_are_complete():
     data = load("mentor_roleplay")
     required = {"ask", "evidence", "acknowledge", "specific", "next_step", "polite", "stretch"}
-    assert {"raise", "negative_feedback", "say_no", "difficult_conversation"} <= set(
-        data["scenarios"])
+    assert {"raise", "negative_feedback", "say_no", "difficult_conversation",
+            "recognition"} <= set(data["scenarios"])
     for key, scenario in data["scenarios"].items():
         assert required <= set(scenario["try_next"]), key
         assert set(scenario["key"]) <= set(scenario["pushback"]), key

@@ -49,6 +49,25 @@ def test_advice_without_topic_asks_one_clarifying_question():
     assert replies[0].buttons and replies[0].buttons[0]["payload"].startswith("/ask_advice")
 
 
+@pytest.mark.parametrize("kind, technique", [("advice", "advice"), ("resource", "resource"),
+                                             ("story", "story"), ("assignment", "assignment")])
+def test_general_answers_when_the_area_stays_unknown(kind, technique):
+    replies = mentor.in_general(kind, "things at work are hard")
+    assert replies[0].technique == technique and replies[0].persona == "mentor"
+    assert all("{" not in r.text and "}" not in r.text for r in replies)
+    assert replies[0].text != mentor.clarify(kind).text
+    if kind == "advice":
+        steps = [line for line in replies[0].text.splitlines() if line[:1].isdigit()]
+        assert 4 <= len(steps) <= 6
+        assert all(not b["payload"].startswith("/request_roleplay") for b in replies[-1].buttons)
+
+
+def test_clarify_names_each_kind_with_its_own_buttons():
+    assert mentor.clarify("resource").buttons[0]["payload"].startswith("/ask_resource")
+    assert mentor.clarify("advice").buttons[0]["payload"].startswith("/ask_advice")
+    assert "managing_up" in " ".join(b["payload"] for b in mentor.clarify("advice").buttons)
+
+
 def test_negotiation_resources_name_real_titles_with_authors():
     replies = mentor.resources("negotiation", "")
     assert [r.technique for r in replies] == ["resource"]

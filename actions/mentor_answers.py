@@ -1,0 +1,72 @@
+"""How the mentor answers a request (advice, resources, a story, an assignment), with or
+without a topic, and the state that keeps it from repeating itself: the `advice_given`
+slot (items already given) and `offer` (what a "yes" or "what else?" would continue).
+Shared by actions/mentoring.py, personas.py and small_talk.py."""
+from typing import List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (confidence_of, earlier_texts, fresh_slot, persona, say, text_of,
+                            topic_of)
+from bot.personas import mentor
+
+# kind -> how the mentor answers it on a known topic, given the topic and the message.
+# Advice is not here: advise_on() also reads and writes the advice_given slot.
+TOPIC_ANSWERS = {
+    "resource": lambda topic, text: mentor.resources(topic, text),
+    "story": lambda topic, text: [mentor.story(topic)],
+    "assignment": lambda topic, text: [mentor.assignment(topic)],
+}
+ANSWER_KINDS = {"advice", *TOPIC_ANSWERS}
+# `offer` after an answer in general: a button under it (Resources, A story...) without
+# a topic gets the general one too, instead of "which area?" again.
+GENERAL_OFFER = "general"
+# `offer` after advice with items left: "yes" or an unsure "what else?" asks for more.
+MORE_ADVICE_OFFER = "more_advice"
+# Below this the classifier's guess does not outweigh what the bot just offered.
+SURE = 0.8
+
+
+def advise_on(tracker: Tracker, topic: str, text: str) -> mentor.AdviceTurn:
+    """Advice on a topic that fits the person's recent words and skips what was given."""
+    return mentor.advise(topic, text, earlier_texts(tracker, mentor.ADVICE_EARLIER_TURNS),
+                         tracker.get_slot("advice_given") or [])
+
+
+def mentor_without_topic(dispatcher: CollectingDispatcher, tracker: Tracker,
+                         kind: str) -> List[EventType]:
+    """No topic: ask which area. When the bot's last turn asked this very question, or
+    answered in general, the mentor answers in general rather than repeat itself. A
+    different question is fine (a story after "which situation?" asks which story), and
+    "more advice" after general advice asks which area again: not twice in a row."""
+    offer = fresh_slot(tracker, "offer")
+    asked = fresh_slot(tracker, "expecting") == "mentor_topic" and offer == kind
+    after_general = offer == GENERAL_OFFER
+    if asked or (after_general and kind != "advice"):
+        say(dispatcher, mentor.in_general(kind, text_of(tracker)))
+        return [SlotSet("expecting", None), SlotSet("offer", GENERAL_OFFER)]
+    say(dispatcher, mentor.clarify(kind))
+    return [SlotSet("expecting", "mentor_topic"), SlotSet("offer", kind)]
+
+
+def mentor_answer(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> List[EventType]:
+    topic, text = topic_of(tracker), text_of(tracker)
+    if topic is None:
+        return mentor_without_topic(dispatcher, tracker, kind)
+    events: List[EventType] = [SlotSet("topic", topic), SlotSet("expecting", None)]
+    if kind != "advice":
+        say(dispatcher, TOPIC_ANSWERS[kind](topic, text))
+        return events + [SlotSet("offer", None)]
+    turn = advise_on(tracker, topic, text)
+    say(dispatcher, turn.replies)
+    return events + [SlotSet("advice_given", turn.given),
+                     SlotSet("offer", MORE_ADVICE_OFFER if turn.more else None)]
+
+
+def wants_more_advice(tracker: Tracker) -> bool:
+    """An unsure guess ("what else?" read as a question about the bot) right after advice
+    that has more to give: the person wants the rest."""
+    return (persona(tracker) == "mentor" and fresh_slot(tracker, "offer") == MORE_ADVICE_OFFER
+            and confidence_of(tracker) < SURE)
