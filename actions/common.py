@@ -1,6 +1,7 @@
 """Helpers every action uses: dispatching Replies, reading the tracker, reaching the store."""
 import logging
-from typing import Any, Dict, Iterable, List, Optional, Union
+from itertools import takewhile
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -75,37 +76,31 @@ def earlier_texts(tracker: Tracker, limit: int) -> List[str]:
     return texts[-limit:] if limit > 0 else []
 
 
-def last_bot_metadata(tracker: Tracker) -> Dict[str, Any]:
-    """persona/technique of the bot's previous message (before this user turn)."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                pass
-            seen_user = True
-            continue
-        if event.get("event") == "bot" and seen_user and _bot_metadata(event).get("technique"):
-            return _bot_metadata(event)
-    return {}
-
-
 def _bot_metadata(event: Dict[str, Any]) -> Dict[str, Any]:
     metadata = event.get("metadata") or {}
     return metadata.get("metadata") if isinstance(metadata.get("metadata"), dict) else metadata
 
 
-def last_turn_metadata(tracker: Tracker) -> List[Dict[str, Any]]:
-    """persona/technique of every message of the bot's previous turn, in order."""
-    turn: List[Dict[str, Any]] = []
-    seen_user = False
+def _earlier_bot_metadata(tracker: Tracker) -> Iterator[Tuple[int, Dict[str, Any]]]:
+    """(how many of the person's messages back, persona/technique) of every bot message
+    before this turn that has a technique, newest first."""
+    users_back = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            if seen_user:
-                break
-            seen_user = True
-        elif event.get("event") == "bot" and seen_user and _bot_metadata(event).get("technique"):
-            turn.append(_bot_metadata(event))
-    return turn[::-1]
+            users_back += 1
+        elif event.get("event") == "bot" and users_back and _bot_metadata(event).get("technique"):
+            yield users_back, _bot_metadata(event)
+
+
+def last_bot_metadata(tracker: Tracker) -> Dict[str, Any]:
+    """persona/technique of the bot's previous message (before this user turn)."""
+    return next((metadata for _, metadata in _earlier_bot_metadata(tracker)), {})
+
+
+def last_turn_metadata(tracker: Tracker) -> List[Dict[str, Any]]:
+    """persona/technique of every message of the bot's previous turn, in order."""
+    turn = takewhile(lambda found: found[0] == 1, _earlier_bot_metadata(tracker))
+    return [metadata for _, metadata in turn][::-1]
 
 
 def host():
