@@ -104,6 +104,17 @@ def crisis_kind(text: str) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=None)
+def _classifier_cues() -> Pattern:
+    return re.compile(_data()["classifier_cues"])
+
+
+def has_distress_cue(text: str) -> bool:
+    """Whether a message holds any word of harm, death or despair (safety.yml's
+    classifier_cues): the classifier's crisis guess counts only then."""
+    return bool(_classifier_cues().search(normalise(text)))
+
+
 def detect_crisis(text: str) -> bool:
     return crisis_kind(text) is not None
 

@@ -1,7 +1,8 @@
 """A deterministic policy that outranks rules and forms for the few things that must win.
 
 1. Safety: a crisis expression (lexicon, on every message, whatever the classifier says)
-   or a confident `express_distress` intent runs `action_safety`, even inside a form.
+   or a confident `express_distress` intent in a message with a word of harm, death or
+   despair (safety.yml's classifier_cues) runs `action_safety`, even inside a form.
    A work idiom the classifier mistook for distress is treated as a statement.
    Therapy/medical/legal/financial requests (lexicon) get the scope refusal.
 2. An open safety check (checked first): every message goes to `action_safety_check` until the person
@@ -116,10 +117,13 @@ class OverridePolicy(Policy):
         if safety.detect_crisis(message.text or ""):
             return True
         intent = message.intent or {}
+        # The classifier alone also needs a word of harm, death or despair in the message:
+        # it is sometimes nearly certain about plain work talk.
         return (
             intent.get("name") == "express_distress"
             and (intent.get("confidence") or 0.0) >= self.config["distress_threshold"]
             and not is_lookalike(message.text or "")
+            and safety.has_distress_cue(message.text or "")
         )
 
     @staticmethod

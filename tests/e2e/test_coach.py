@@ -158,3 +158,9 @@ def test_opening_with_a_situation_before_choosing_a_role_starts_helping(bot, sen
     if role == "coach":
         assert_coach_message(reply[-1]["text"])
         assert "credit for your work" in reply[-1]["text"], "the coach gives the situation back"
+
+
+def test_work_talk_the_classifier_reads_as_distress_stays_an_answer(bot, sender):
+    start_coaching(bot, sender)
+    reply = bot.say(sender, "honestly I can't pin it down")
+    assert personas(reply) == ["coach"], "no safety protocol for plain work talk"

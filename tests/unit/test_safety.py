@@ -283,3 +283,19 @@ def test_every_scope_kind_has_patterns_and_a_reply():
     data = load("safety")
     assert set(data["scope"]) == set(safety.SCOPE_KINDS)
     assert set(data["replies"]["scope"]) == set(safety.SCOPE_KINDS)
+
+
+def test_every_crisis_case_holds_a_classifier_cue_and_work_talk_does_not():
+    """The classifier's crisis guess counts only with a cue word: no known crisis may
+    lack one, and plain work talk it once flagged at 0.98 must."""
+    import yaml
+
+    def text(case):
+        return case if isinstance(case, str) else case["text"]
+
+    cases = yaml.safe_load(open("tests/data/safety_cases.yml"))["crises"] + \
+        yaml.safe_load(open("tests/data/crisis_fresh.yml"))["crises"]
+    assert [text(c) for c in cases if not safety.has_distress_cue(text(c))] == []
+    for work_talk in ("honestly I can't pin it down", "right now I do everything myself and stay late",
+                      "I feel overwhelmed by my workload"):
+        assert not safety.has_distress_cue(work_talk)
