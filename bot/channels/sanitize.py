@@ -7,6 +7,10 @@ from dataclasses import dataclass
 # character inputs. Override with COACH_MAX_MESSAGE_CHARS.
 MAX_NLU_CHARS = int(os.environ.get("COACH_MAX_MESSAGE_CHARS", "2000"))
 _KEEP_CONTROLS = {"\n", "\t"}
+# A crisis sentence may sit after the NLU cut-off; the safety check reads this much.
+MAX_SAFETY_CHARS = 50_000
+# Metadata key the server (never the sender) sets to the untruncated text.
+FULL_TEXT_KEY = "coach_full_text"
 
 
 @dataclass
@@ -14,6 +18,8 @@ class CleanText:
     text: str
     truncated: bool
     original_length: int
+    # The whole cleaned message when `text` was cut: the safety check reads all of it.
+    full_text: str = ""
 
     @property
     def empty(self) -> bool:
@@ -31,8 +37,10 @@ def clean(raw: object) -> CleanText:
     )
     text = text.strip()
     truncated = len(text) > MAX_NLU_CHARS
+    full_text = text[:MAX_SAFETY_CHARS] if truncated else ""
     if truncated:
         cut = text[:MAX_NLU_CHARS]
         space = cut.rfind(" ")
         text = cut[:space] if space > MAX_NLU_CHARS * 0.8 else cut
-    return CleanText(text=text, truncated=truncated, original_length=original_length)
+    return CleanText(text=text, truncated=truncated, original_length=original_length,
+                     full_text=full_text)

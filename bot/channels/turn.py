@@ -12,7 +12,7 @@ from rasa.core.channels.channel import UserMessage
 
 from bot.channels.collector import MetadataCollectingOutputChannel, to_wire
 from bot.channels.erasure import erase_conversation
-from bot.channels.sanitize import MAX_NLU_CHARS, clean
+from bot.channels.sanitize import FULL_TEXT_KEY, MAX_NLU_CHARS, clean
 from bot.reply import Reply
 
 logger = logging.getLogger(__name__)
@@ -55,10 +55,14 @@ async def run_turn(
         return [_wire(sender, _host().empty_input())]
     collector = collector or MetadataCollectingOutputChannel()
     logger.info("Message from sender %s (%d chars)", sender, cleaned.original_length)
+    metadata = dict(metadata) if isinstance(metadata, dict) else {}
+    metadata.pop(FULL_TEXT_KEY, None)  # only the server sets it
+    if cleaned.truncated:
+        metadata[FULL_TEXT_KEY] = cleaned.full_text
     try:
         await on_new_message(
             UserMessage(cleaned.text, collector, sender, input_channel=input_channel,
-                        metadata=metadata if isinstance(metadata, dict) else None)
+                        metadata=metadata or None)
         )
     except Exception:  # a reply must still go out; the error is logged without text
         logger.exception("Turn failed for sender %s", sender)
