@@ -26,14 +26,20 @@ class CleanText:
         return not self.text.strip()
 
 
+# Dropped: control characters (NUL included; newline and tab kept) and lone surrogates.
+# Everything else stays, unassigned code points (Cn) included: Python 3.10's Unicode 13
+# tables call every newer emoji (U+1FAE0 "melting face", U+1F979...) unassigned.
+_DROP = ("Cc", "Cs")
+
+
 def clean(raw: object) -> CleanText:
-    """NFC-normalise, drop control characters (NUL included), truncate at a word boundary."""
+    """NFC-normalise, drop control and surrogate characters, truncate at a word boundary."""
     text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
     original_length = len(text)
     text = unicodedata.normalize("NFC", text)
     text = "".join(
         ch for ch in text
-        if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cs", "Cn")
+        if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in _DROP
     )
     text = text.strip()
     truncated = len(text) > MAX_NLU_CHARS
