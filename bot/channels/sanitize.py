@@ -3,14 +3,15 @@ import os
 import unicodedata
 from dataclasses import dataclass
 
+from bot.safety.text import FULL_TEXT_KEY  # noqa: F401  (re-exported for the channels)
+
 # Long enough for a real message, short enough that NLU stays fast on a flood of 20 000
 # character inputs. Override with COACH_MAX_MESSAGE_CHARS.
 MAX_NLU_CHARS = int(os.environ.get("COACH_MAX_MESSAGE_CHARS", "2000"))
 _KEEP_CONTROLS = {"\n", "\t"}
 # A crisis sentence may sit after the NLU cut-off; the safety check reads this much.
 MAX_SAFETY_CHARS = 50_000
-# Metadata key the server (never the sender) sets to the untruncated text.
-FULL_TEXT_KEY = "coach_full_text"
+
 
 
 @dataclass

@@ -1,10 +1,13 @@
 """A deterministic policy that outranks rules and forms for the few things that must win.
 
-1. Safety: a crisis expression (lexicon, on every message, whatever the classifier says)
-   or a confident `express_distress` intent in a message with a word of harm, death or
-   despair (safety.yml's classifier_cues) runs `action_safety`, even inside a form.
-   A work idiom the classifier mistook for distress is treated as a statement.
-   Therapy/medical/legal/financial requests (lexicon) get the scope refusal.
+1. Safety: bot.safety reads the risk of every message, on its full text (before any
+   truncation) and with the person's recent messages (a crisis split over two or three
+   messages), in every context. A crisis runs `action_safety`, even inside a form or a
+   role-play; so does a confident `express_distress` intent in a message with a word of
+   harm, death or despair. Low mood without words of harm gets the gentle question
+   (`action_safety_concern`), once a session. A work idiom the classifier mistook for
+   distress is treated as a statement. Questions for a doctor, lawyer, accountant,
+   immigration adviser or counsellor get the scope referral.
 2. An open safety check (checked first): every message goes to `action_safety_check` until the person
    says they are safe.
 3. An active role-play: every message goes to `action_roleplay_turn`.
@@ -27,16 +30,19 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import safety
+from bot.safety.text import FULL_TEXT_KEY
 
 SAFETY_ACTION = "action_safety"
 SAFETY_CHECK_ACTION = "action_safety_check"
 ROLEPLAY_ACTION = "action_roleplay_turn"
 SCOPE_ACTION = "action_out_of_scope"
+CONCERN_ACTION = "action_safety_concern"
+CONCERN_ANSWER_ACTION = "action_safety_concern_answer"
 GROW_FORM = "grow_form"
 INFORM_ACTION = "action_inform"
 AFFIRM_ACTION = "action_affirm"
@@ -55,6 +61,8 @@ EXPECTATIONS = {
     "style_situation": ("action_which_style", None),
     "compare_situation": ("action_compare_answers", None),
     "delete_confirm": ("action_delete_data_confirmed", None),
+    # The gentle question after low mood: whatever comes next is its answer.
+    "concern_answer": (CONCERN_ANSWER_ACTION, None),
     "plan_text": ("action_share_plan", ANSWERS),
 }
 EXPECTATION_ACTIONS = {name: action for name, (action, _) in EXPECTATIONS.items()}
@@ -66,7 +74,9 @@ TIME_WORDS = re.compile(
 # Below this confidence the classifier's guess does not count as a change of course.
 SURE = 0.8
 
-OVERRIDE_ACTIONS = {SAFETY_ACTION, SAFETY_CHECK_ACTION, ROLEPLAY_ACTION, SCOPE_ACTION, AFFIRM_ACTION,
+# After these the turn ends: nothing resumes after a safety reply.
+SAFETY_REPLIES = {SAFETY_ACTION, SAFETY_CHECK_ACTION, CONCERN_ACTION, CONCERN_ANSWER_ACTION}
+OVERRIDE_ACTIONS = {*SAFETY_REPLIES, ROLEPLAY_ACTION, SCOPE_ACTION, AFFIRM_ACTION,
                     INFORM_ACTION,
                     *EXPECTATION_ACTIONS.values()}
 
@@ -91,10 +101,36 @@ def fresh_value(tracker: DialogueStateTracker, slot: Text = "expecting") -> Any:
     return None
 
 
-def is_lookalike(text: str) -> bool:
-    """A work idiom that borrows crisis words ("I could die of embarrassment")."""
-    clean = safety.normalise(text)
-    return any(pattern.search(clean) for pattern, _ in safety.exclusion_patterns())
+def full_text(message: Optional[UserUttered]) -> Text:
+    """The whole message: the channel hands over the untruncated text of a long one."""
+    if message is None:
+        return ""
+    extra = (message.metadata or {}).get(FULL_TEXT_KEY)
+    return extra if isinstance(extra, str) and extra else (message.text or "")
+
+
+def _newest_first(tracker: DialogueStateTracker):
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            yield "user", full_text(event)
+        elif isinstance(event, ActionExecuted):
+            yield "action", event.action_name
+
+
+def read_risk(tracker: DialogueStateTracker) -> "safety.Risk":
+    """The risk of the latest message, read with the person's recent messages."""
+    return safety.assess(full_text(tracker.latest_message),
+                         safety.earlier_texts(_newest_first(tracker)))
+
+
+def concern_asked_this_session(tracker: DialogueStateTracker) -> bool:
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted):
+            if event.action_name == CONCERN_ACTION:
+                return True
+            if event.action_name == "action_session_start":
+                return False
+    return False
 
 
 @DefaultV1Recipe.register(
@@ -110,11 +146,11 @@ class OverridePolicy(Policy):
     ) -> Resource:
         return self._resource
 
-    def _crisis(self, tracker: DialogueStateTracker) -> bool:
+    def _crisis(self, tracker: DialogueStateTracker, risk: "safety.Risk") -> bool:
         message = tracker.latest_message
         if message is None:
             return False
-        if safety.detect_crisis(message.text or ""):
+        if risk.crisis:
             return True
         intent = message.intent or {}
         # The classifier alone also needs a word of harm, death or despair in the message:
@@ -122,19 +158,21 @@ class OverridePolicy(Policy):
         return (
             intent.get("name") == "express_distress"
             and (intent.get("confidence") or 0.0) >= self.config["distress_threshold"]
-            and not is_lookalike(message.text or "")
+            and not safety.is_lookalike(message.text or "")
             and safety.has_distress_cue(message.text or "")
         )
 
     @staticmethod
     def _scope(tracker: DialogueStateTracker) -> bool:
-        return safety.classify_scope(tracker.latest_message.text or "") is not None
+        return safety.classify_scope(full_text(tracker.latest_message)) is not None
 
     def _choose(self, tracker: DialogueStateTracker) -> Optional[Text]:
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
             # After one of our actions: into GROW if it asked for that or left it running
             # (an interruption was answered: the coach's question comes back, as after the
             # interruption rules in data/rules/grow.yml), else back to the person.
+            if tracker.latest_action_name in SAFETY_REPLIES:
+                return ACTION_LISTEN_NAME
             if tracker.latest_action_name in OVERRIDE_ACTIONS:
                 if tracker.get_slot("grow_requested") or tracker.active_loop_name == GROW_FORM:
                     return GROW_FORM
@@ -146,9 +184,14 @@ class OverridePolicy(Policy):
             # The open check reads every answer itself (a new crisis expression included);
             # the classifier's guess at "yes, I'm safe" must not restart it.
             return SAFETY_CHECK_ACTION
-        if self._crisis(tracker):
+        risk = read_risk(tracker)
+        if self._crisis(tracker, risk):
             return SAFETY_ACTION
         intent = (tracker.latest_message.intent or {}).get("name")
+        if fresh_value(tracker) == "concern_answer":
+            return CONCERN_ANSWER_ACTION
+        if risk.level == safety.CONCERN and not concern_asked_this_session(tracker):
+            return CONCERN_ACTION
         if self._scope(tracker):
             return SCOPE_ACTION
         if tracker.get_slot("roleplay_state"):

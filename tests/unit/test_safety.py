@@ -1,4 +1,4 @@
-"""Crisis lexicon, safety check and scope refusals (bot/safety.py, data/content/safety.yml)."""
+"""Crisis lexicon, safety check and scope referrals (bot/safety/, data/content/safety*.yml)."""
 from pathlib import Path
 
 import pytest
@@ -42,9 +42,9 @@ def test_normalise_leaves_words_that_only_contain_a_replacement():
 
 # --- the lexicon is self-consistent ----------------------------------------------------
 
-def test_lexicon_has_every_kind():
-    assert set(safety.crisis_patterns()) == set(safety.CRISIS_KINDS)
-    assert all(safety.crisis_patterns()[kind] for kind in safety.CRISIS_KINDS)
+def test_lexicon_has_every_category():
+    assert set(safety.crisis_patterns()) == set(safety.CATEGORIES)
+    assert all(safety.crisis_patterns()[category] for category in safety.CATEGORIES)
 
 
 @pytest.mark.parametrize("kind, pattern, example", [
@@ -53,6 +53,7 @@ def test_lexicon_has_every_kind():
 def test_each_crisis_pattern_matches_its_example(kind, pattern, example):
     assert pattern.search(safety.normalise(example)), pattern.pattern
     assert safety.detect_crisis(example)
+    assert kind in safety.categories_in(example)
 
 
 @pytest.mark.parametrize("pattern, example", safety.exclusion_patterns())
@@ -62,8 +63,10 @@ def test_each_exclusion_matches_its_example_and_clears_it(pattern, example):
 
 
 def test_unknown_macro_is_a_content_error():
+    from bot.safety.lexicon import compile_pattern
+
     with pytest.raises(KeyError):
-        safety._compile(r"\b{NOPE} x")
+        compile_pattern(r"\b{NOPE} x")
 
 
 # --- detection on held-out cases -------------------------------------------------------
@@ -110,10 +113,13 @@ def test_a_denial_does_not_hide_a_crisis_next_to_it():
 
 
 @pytest.mark.parametrize("text, kind", [
-    ("I want to kill myself", "direct"),
-    ("everyone would be better off without me", "indirect"),
+    ("I want to kill myself", "active_ideation"),
+    ("everyone would be better off without me", "hopelessness"),
     ("I've been cutting again", "self_harm"),
-    ("I took too many pills", "method"),
+    ("I took too many pills", "attempt"),
+    ("my dad beats me when he's drunk", "abuse"),
+    ("I've been stockpiling my sleeping pills", "means_preparation"),
+    ("I wish I was dead", "passive_wish"),
     ("let's review my promotion plan", None),
 ])
 def test_crisis_kind(text, kind):
@@ -242,10 +248,15 @@ def test_off_topic_keeps_the_check_open_gently(answer):
 
 # --- scope -----------------------------------------------------------------------------
 
+# The case file names the four old kinds; each is now split by the professional who helps.
+REFERRAL_KINDS = {"therapy": {"therapy", "grief_trauma"}, "medical": {"medication", "diagnosis"},
+                  "legal": {"contract_law", "immigration"}, "financial": {"investment", "tax"}}
+
+
 @pytest.mark.parametrize("kind, text", [
     (kind, text) for kind, texts in CASES["scope"].items() for text in texts])
 def test_scope_positive(kind, text):
-    assert safety.classify_scope(text) == kind
+    assert safety.classify_scope(text) in REFERRAL_KINDS[kind]
 
 
 @pytest.mark.parametrize("text", CASES["not_scope"])
@@ -260,14 +271,15 @@ def test_scope_cases_are_enough():
 
 
 @pytest.mark.parametrize("kind, referral", [
-    ("therapy", "therapist"), ("medical", "doctor"), ("legal", "lawyer"),
-    ("financial", "financial adviser"),
+    ("therapy", "therapist"), ("medication", "doctor or pharmacist"), ("diagnosis", "doctor"),
+    ("contract_law", "employment lawyer"), ("immigration", "immigration adviser"),
+    ("tax", "accountant"), ("investment", "financial adviser"), ("grief_trauma", "grief counsellor"),
 ])
 def test_scope_reply_refers_and_keeps_the_door_open(kind, referral):
     reply = safety.scope_reply(kind)
     assert referral in reply.text
-    assert "can't" in reply.text
-    assert "work on" in reply.text or "working on" in reply.text or "go on" in reply.text
+    assert "can't" in reply.text or "won't" in reply.text
+    assert "work on" in reply.text or "working on" in reply.text or "work side" in reply.text
 
 
 def test_therapy_reply_says_a_coach_is_not_a_therapist():
@@ -279,10 +291,15 @@ def test_scope_reply_rejects_unknown_kind():
         safety.scope_reply("astrology")
 
 
+def test_a_request_with_no_professional_gets_the_general_line_not_the_therapy_refusal():
+    reply = safety.scope_reply(None)
+    assert "therapist" not in reply.text and "outside what I'm for" in reply.text
+
+
 def test_every_scope_kind_has_patterns_and_a_reply():
     data = load("safety")
     assert set(data["scope"]) == set(safety.SCOPE_KINDS)
-    assert set(data["replies"]["scope"]) == set(safety.SCOPE_KINDS)
+    assert set(data["replies"]["scope"]) == set(safety.SCOPE_KINDS) | {"general"}
 
 
 def test_every_crisis_case_holds_a_classifier_cue_and_work_talk_does_not():

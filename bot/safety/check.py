@@ -1,0 +1,66 @@
+"""The open safety check: only a clear "I'm safe" with nothing risky after it closes it.
+
+An answer is read in this order: a new risk (lexicon, recent messages), a misunderstanding,
+anything risky or hedged (a plan, a decision, a time: "for now", "until tonight",
+"I've decided"), not safe or unsure, unclear ("ok"), a clear "safe", a bare no, a bare yes.
+"""
+from functools import lru_cache
+from typing import Dict, List, Pattern, Sequence, Tuple
+
+from bot.content import load
+from bot.reply import Reply
+from bot.safety import lexicon, replies
+from bot.safety.risk import assess
+from bot.safety.text import fold
+
+
+@lru_cache(maxsize=None)
+def _patterns() -> Dict[str, List[Pattern]]:
+    return {name: [lexicon.compile_pattern(p) for p in pats]
+            for name, pats in load("safety")["check"].items()}
+
+
+def _matches(name: str, clean: str) -> bool:
+    return any(pattern.search(clean) for pattern in _patterns()[name])
+
+
+def safety_check(text: str, misunderstood_count: int = 0, earlier: Sequence[str] = (),
+                 region: str = "") -> Tuple[List[Reply], bool, int]:
+    """Read one answer while the safety check is open.
+
+    Returns (replies, resolved, new misunderstood_count); the count is reset to 0 once
+    resolved, so a later crisis starts afresh. A first "you misunderstood" never resolves:
+    a person brushing it off gets one direct question before the check closes.
+    """
+    clean = fold(text)
+    risk = assess(text, earlier, use_classifier=False)
+    if risk.crisis or _matches("risky", clean):
+        return replies.still_at_risk(risk.categories, region), False, misunderstood_count
+    says_safe = _matches("safe", clean) or _matches("bare_yes", clean)
+    if _matches("misunderstood", clean) and not _matches("not_safe", clean):
+        if misunderstood_count == 0 or not says_safe:
+            key = "misunderstood_first" if misunderstood_count == 0 else "misunderstood_again"
+            return [replies.ask(key)], False, misunderstood_count + 1
+        return [replies.resolved(region)], True, 0
+    if _matches("not_safe", clean) or (_matches("bare_no", clean) and not _matches("safe", clean)):
+        return replies.not_safe(region), False, misunderstood_count
+    if _matches("unclear", clean):
+        return [replies.ask("unclear")], False, misunderstood_count
+    if _matches("safe", clean) or _matches("bare_yes", clean):
+        return [replies.resolved(region)], True, 0
+    return [replies.ask("off_topic")], False, misunderstood_count
+
+
+def concern_answer(text: str, earlier: Sequence[str] = ()) -> str:
+    """The answer to the gentle question after low mood ("do you have thoughts of not
+    wanting to be alive?"): "crisis" for any yes, hedge or risk, "no" for a clear no,
+    else "unclear"."""
+    clean = fold(text)
+    if assess(text, earlier, use_classifier=False).crisis or _matches("risky", clean):
+        return "crisis"
+    if _matches("bare_no", clean) or _matches("denial", clean):
+        return "no"
+    if (_matches("bare_yes", clean) or _matches("not_safe", clean) or _matches("unclear", clean)
+            or _matches("sometimes", clean)):
+        return "crisis"
+    return "unclear"
