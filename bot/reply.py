@@ -10,7 +10,10 @@ TECHNIQUES = {
     "mentor": {"advice", "resource", "story", "introduction", "assignment", "guidance",
                "role_play", "feedback"},
     "host": {"explanation", "recommendation", "greeting", "goals", "data", "safety",
-             "fallback"},
+             "fallback",
+             # Practise coaching (bot/practice): the round's brief and the coachee's lines,
+             # and the feedback at the end.
+             "practice", "practice_feedback"},
 }
 
 
@@ -22,6 +25,8 @@ class Reply:
     persona: str
     technique: str
     buttons: List[Dict[str, str]] = field(default_factory=list)
+    # More metadata for this message, e.g. a practise round's `practice_label`.
+    extra: Dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.persona not in TECHNIQUES:
@@ -30,8 +35,8 @@ class Reply:
             raise ValueError(f"technique {self.technique!r} is not a {self.persona} technique")
 
     @property
-    def metadata(self) -> Dict[str, str]:
-        return {"persona": self.persona, "technique": self.technique}
+    def metadata(self) -> Dict[str, Any]:
+        return {**self.extra, "persona": self.persona, "technique": self.technique}
 
     def as_message(self) -> Dict[str, Any]:
         """Keyword arguments for rasa_sdk's dispatcher.utter_message."""

@@ -10,7 +10,8 @@
    immigration adviser or counsellor get the scope referral.
 2. An open safety check (checked first): every message goes to `action_safety_check` until the person
    says they are safe.
-3. An active role-play: every message goes to `action_roleplay_turn`.
+3. An active role-play: every message goes to `action_roleplay_turn`; an active practise
+   round (the person plays the coach) to `action_practice_turn`.
 4. "Yes" to the offer the bot just made goes to `action_affirm`, even inside GROW.
 5. An expected answer: when an action asked a question whose answer it must consume
    (slot `expecting`), the next message goes back to that action, unless the person
@@ -40,6 +41,7 @@ from bot.safety.text import FULL_TEXT_KEY
 SAFETY_ACTION = "action_safety"
 SAFETY_CHECK_ACTION = "action_safety_check"
 ROLEPLAY_ACTION = "action_roleplay_turn"
+PRACTICE_ACTION = "action_practice_turn"
 SCOPE_ACTION = "action_out_of_scope"
 CONCERN_ACTION = "action_safety_concern"
 CONCERN_ANSWER_ACTION = "action_safety_concern_answer"
@@ -76,7 +78,7 @@ SURE = 0.8
 
 # After these the turn ends: nothing resumes after a safety reply.
 SAFETY_REPLIES = {SAFETY_ACTION, SAFETY_CHECK_ACTION, CONCERN_ACTION, CONCERN_ANSWER_ACTION}
-OVERRIDE_ACTIONS = {*SAFETY_REPLIES, ROLEPLAY_ACTION, SCOPE_ACTION, AFFIRM_ACTION,
+OVERRIDE_ACTIONS = {*SAFETY_REPLIES, ROLEPLAY_ACTION, PRACTICE_ACTION, SCOPE_ACTION, AFFIRM_ACTION,
                     INFORM_ACTION,
                     *EXPECTATION_ACTIONS.values()}
 
@@ -196,6 +198,10 @@ class OverridePolicy(Policy):
             return SCOPE_ACTION
         if tracker.get_slot("roleplay_state"):
             return ROLEPLAY_ACTION
+        if tracker.get_slot("practice_state"):
+            # A practise round (bot/practice): every message is the person's next line as the
+            # coach, after the safety checks above.
+            return PRACTICE_ACTION
         confidence = (tracker.latest_message.intent or {}).get("confidence") or 0.0
         if intent == "affirm" and confidence >= SURE and fresh_value(tracker, "offer"):
             # "Yes" to what the bot just offered (e.g. the mentor), even in the middle of GROW.

@@ -1,0 +1,44 @@
+"""Practise coaching: the person plays the coach, the bot a coachee (bot/practice)."""
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import say, text_of
+from bot.practice import round as practice_round
+
+
+class ActionPracticeStart(Action):
+    """'I want to practise coaching' (or the page's Practise button): a new round with a
+    scenario named in the message, else the next one in turn. Any form or role-play stops."""
+
+    def name(self) -> Text:
+        return "action_practice_start"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        rounds = int(tracker.get_slot("practice_rounds") or 0)
+        replies, state = practice_round.start(text_of(tracker), rounds)
+        say(dispatcher, replies)
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("grow_requested", False),
+                SlotSet("roleplay_state", None),
+                SlotSet("expecting", None), SlotSet("practice_state", state),
+                SlotSet("practice_rounds", float(rounds + 1))]
+
+
+class ActionPracticeTurn(Action):
+    """Every message while a round runs (the override policy sends it here, after safety):
+    the coachee answers in character, labelled with the message's label; "stop" or
+    "give me feedback" ends the round with feedback."""
+
+    def name(self) -> Text:
+        return "action_practice_turn"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        state = tracker.get_slot("practice_state")
+        if not isinstance(state, dict):
+            return [SlotSet("practice_state", None)]
+        replies, state = practice_round.turn(state, text_of(tracker))
+        say(dispatcher, replies)
+        return [SlotSet("practice_state", state)]
