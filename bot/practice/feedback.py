@@ -49,13 +49,13 @@ def question_score(text: str, depth: Optional[str]) -> int:
 
 
 def question_marker(text: str) -> Tuple[str, str]:
-    """The PCC marker a good open question shows: about the outcome (7.4), about the client's
-    values and beliefs (7.1), else a clear open question (7.6)."""
+    """The PCC marker a good open question shows: about the client's values, wants and
+    beliefs (7.1), else about the outcome they want (7.4), else a clear open question (7.6)."""
     data = load("practice")
-    if _has_word(text, data["future_words"]):
-        return tuple(_markers()["future_question"])
     if _has_word(text, data["deep_words"]):
         return tuple(_markers()["deep_question"])
+    if _has_word(text, data["future_words"]):
+        return tuple(_markers()["future_question"])
     return tuple(_markers()["open_question"])
 
 

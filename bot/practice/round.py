@@ -40,7 +40,7 @@ def turn(state: Dict, text: str) -> Tuple[List[Reply], Optional[Dict]]:
         return [_labelled(feedback(state), "other")], None
     reply, state, label = coachee.reply_to(state, text)
     if len(state["lines"]) >= load("practice")["max_turns"]:
-        return [reply, coachee.closing(state), _labelled(feedback(state), label)], None
+        return [reply, coachee.closing(state, label), _labelled(feedback(state), label)], None
     return [reply], state
 
 
