@@ -6,7 +6,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import say, text_of
+from actions.common import last_bot_metadata, say, text_of
 from bot.practice import round as practice_round
 
 
@@ -30,7 +30,7 @@ class ActionPracticeStart(Action):
 class ActionPracticeTurn(Action):
     """Every message while a round runs (the override policy sends it here, after safety):
     the coachee answers in character, labelled with the message's label; "stop" or
-    "give me feedback" ends the round with feedback."""
+    "give me feedback" ends the round with feedback. After a safety message the round ends."""
 
     def name(self) -> Text:
         return "action_practice_turn"
@@ -38,6 +38,10 @@ class ActionPracticeTurn(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         state = tracker.get_slot("practice_state")
         if not isinstance(state, dict):
+            return [SlotSet("practice_state", None)]
+        if last_bot_metadata(tracker).get("technique") == "safety":
+            # A crisis message interrupted the round: the person is not dropped back into it.
+            say(dispatcher, practice_round.after_safety())
             return [SlotSet("practice_state", None)]
         replies, state = practice_round.turn(state, text_of(tracker))
         say(dispatcher, replies)

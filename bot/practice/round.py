@@ -48,3 +48,9 @@ def _labelled(reply: Reply, label: str) -> Reply:
     """Every reply to a message in a round carries that message's label."""
     reply.extra["practice_label"] = label
     return reply
+
+
+def after_safety() -> Reply:
+    """Said instead of the coachee's next line when a safety message came in between."""
+    return Reply(text=" ".join(load("practice")["after_safety"].split()), persona="host",
+                 technique="practice")
