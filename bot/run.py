@@ -1,16 +1,27 @@
 """`make run`: starts the action server, the Rasa server and the follow-up scheduler,
 says where to talk to the bot, and stops all three cleanly on Ctrl-C.
 
+Secure by default (bot/security.py, bot/channels/guard.py): on first run it creates an
+API token and a webhook secret in the var directory (mode 0600) unless they are given,
+prints them once, and refuses to listen on anything but loopback without
+COACH_ALLOWED_HOSTS. Files it creates are readable by this user only.
+
 Configuration (environment variables):
   COACH_PORT (5005)          Rasa server port (REST, socket.io, web page, HTTP API)
   COACH_HOST (127.0.0.1)     interface the Rasa server listens on (0.0.0.0 for Slack/Teams)
+  COACH_ALLOWED_HOSTS        host names the server answers to besides loopback (comma
+                             separated); required when COACH_HOST is not loopback
   COACH_ACTION_PORT (5055)   action server port; it listens on 127.0.0.1 only
-  COACH_API_TOKEN            if set, the HTTP API (tracker, parse, trigger) requires ?token=
-  COACH_WEBHOOK_SECRET       if set, the REST webhook requires header X-Coach-Secret
+  COACH_API_TOKEN            the HTTP API's token (header Authorization: Bearer <token>);
+                             created in var/api-token when unset
+  COACH_ENABLE_API=1         the HTTP API answers (tracker, parse, model...); off otherwise,
+                             except the scheduler's trigger_intent
+  COACH_WEBHOOK_SECRET       the REST webhook's secret (header X-Coach-Secret); created in
+                             var/webhook-secret when unset
   COACH_DATABASE_URL         goals store and tracker store (SQLite under var/ by default)
   COACH_MODEL (models/coach-mentor.tar.gz)
-  COACH_SLACK_TOKEN, COACH_SLACK_SIGNING_SECRET (COACH_SLACK_CHANNEL)   Slack, when both set
-  COACH_TEAMS_APP_ID, COACH_TEAMS_APP_PASSWORD                         Teams, when both set
+  COACH_SLACK_TOKEN, COACH_SLACK_SIGNING_SECRET   Slack, when both set
+  COACH_TEAMS_APP_ID, COACH_TEAMS_APP_PASSWORD    Teams, when both set
   COACH_DEBUG=1              debug logging (only then are message texts logged)
 """
 import os
@@ -24,6 +35,7 @@ from typing import Dict, List, Mapping, Optional
 import requests
 
 from bot.paths import PROJECT_ROOT, VAR_DIR
+from bot.security import SECRET_ENV, TOKEN_ENV, is_loopback, load_or_create
 
 BIN = Path(sys.executable).parent
 
@@ -34,9 +46,34 @@ def settings() -> Dict[str, str]:
         "host": os.environ.get("COACH_HOST", "127.0.0.1"),
         "action_port": os.environ.get("COACH_ACTION_PORT", "5055"),
         "model": os.environ.get("COACH_MODEL", str(PROJECT_ROOT / "models" / "coach-mentor.tar.gz")),
-        "token": os.environ.get("COACH_API_TOKEN", ""),
+        "token": os.environ.get(TOKEN_ENV, ""),
+        "secret": os.environ.get(SECRET_ENV, ""),
+        "allowed_hosts": os.environ.get("COACH_ALLOWED_HOSTS", ""),
         "debug": os.environ.get("COACH_DEBUG", ""),
     }
+
+
+def prepare_secrets(cfg: Dict[str, str]) -> List[Path]:
+    """Fills in the API token and the webhook secret (from the environment, else from the
+    var directory, created there on first run); returns the files created now."""
+    created = []
+    for key, name in (("token", TOKEN_ENV), ("secret", SECRET_ENV)):
+        if not cfg.get(key):
+            cfg[key], path = load_or_create(name, VAR_DIR)
+            if path is not None:
+                created.append(path)
+    return created
+
+
+def check_exposure(cfg: Dict[str, str]) -> None:
+    """Listening beyond loopback needs the token, the secret and the public host names."""
+    if is_loopback(cfg["host"]):
+        return
+    missing = [name for key, name in (("token", TOKEN_ENV), ("secret", SECRET_ENV),
+                                      ("allowed_hosts", "COACH_ALLOWED_HOSTS")) if not cfg.get(key)]
+    if missing:
+        raise RuntimeError(f"COACH_HOST={cfg['host']} exposes the bot beyond this machine; "
+                           f"set {', '.join(missing)} first (see README, Security)")
 
 
 def endpoints_file(action_port: str) -> Path:
@@ -52,8 +89,7 @@ def endpoints_file(action_port: str) -> Path:
 # the channel class in credentials.yml's terms, and its settings -> variable.
 CHAT_APP_CHANNELS = {
     "bot.channels.slack.LabelledSlackInput": {
-        "slack_token": "COACH_SLACK_TOKEN", "slack_signing_secret": "COACH_SLACK_SIGNING_SECRET",
-        "slack_channel": "COACH_SLACK_CHANNEL"},
+        "slack_token": "COACH_SLACK_TOKEN", "slack_signing_secret": "COACH_SLACK_SIGNING_SECRET"},
     "bot.channels.teams.LabelledTeamsInput": {
         "app_id": "COACH_TEAMS_APP_ID", "app_password": "COACH_TEAMS_APP_PASSWORD"},
 }
@@ -85,14 +121,15 @@ def action_server_command(cfg: Dict[str, str]) -> List[str]:
 
 
 def rasa_server_command(cfg: Dict[str, str], env: Optional[Mapping[str, str]] = None) -> List[str]:
+    # The API is always registered (the scheduler pushes through trigger_intent); the
+    # request check in bot/channels/guard.py decides who may use it. No --auth-token:
+    # the token reaches the server in its environment, never in the process list.
     command = [
         str(BIN / "rasa"), "run", "--enable-api", "--model", cfg["model"],
         "--port", cfg["port"], "--interface", cfg["host"],
         "--credentials", str(credentials_file(cfg["port"], env)),
         "--endpoints", str(endpoints_file(cfg["action_port"])),
     ]
-    if cfg["token"]:
-        command += ["--auth-token", cfg["token"]]
     return command + (["--debug"] if cfg["debug"] else [])
 
 
@@ -106,6 +143,11 @@ def child_env(cfg: Dict[str, str]) -> Dict[str, str]:
     env["RASA_URL"] = f"http://127.0.0.1:{cfg['port']}"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no calls home from an offline bot
+    if cfg.get("token"):
+        env[TOKEN_ENV] = cfg["token"]
+    if cfg.get("secret"):
+        env[SECRET_ENV] = cfg["secret"]
+    env["COACH_HOST"] = cfg["host"]
     env["PYTHONPATH"] = str(PROJECT_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env
 
@@ -147,28 +189,44 @@ class Supervisor:
     def run(self) -> int:
         from bot.store import get_store
 
-        get_store().migrate()
+        os.umask(0o077)  # databases, secrets and generated files: this user only
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        VAR_DIR.chmod(0o700)
         cfg = self.cfg
+        created = prepare_secrets(cfg)
+        check_exposure(cfg)
+        get_store().migrate()
         actions = self.start(action_server_command(cfg))
         wait_for(f"http://127.0.0.1:{cfg['action_port']}/health", actions)
         server = self.start(rasa_server_command(cfg))
         wait_for(f"http://127.0.0.1:{cfg['port']}/", server)
         self.start(scheduler_command(cfg))
-        base = f"http://{'127.0.0.1' if cfg['host'] in ('0.0.0.0', '') else cfg['host']}:{cfg['port']}"
-        print(
-            "\nCoach & Mentor is up.\n"
-            f"  Web chat page : {base}/webhooks/socketio/chat\n"
-            f"  REST          : curl -s -X POST {base}/webhooks/rest/webhook "
-            "-H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"hello\"}'\n"
-            f"  Terminal chat : make chat\n"
-            f"  HTTP API      : {base}/conversations/<sender>/tracker"
-            f"{'?token=$COACH_API_TOKEN' if cfg['token'] else ''}\n"
-            "Press Ctrl-C to stop.\n",
-            flush=True,
-        )
+        base = f"http://{'127.0.0.1' if cfg['host'] in ('0.0.0.0', '::', '') else cfg['host']}:{cfg['port']}"
+        print(startup_message(cfg, base, created), flush=True)
         while all(p.poll() is None for p in self.processes):
             time.sleep(0.5)
         return next((p.returncode for p in self.processes if p.poll() is not None), 0) or 1
+
+
+def startup_message(cfg: Dict[str, str], base: str, created: List[Path]) -> str:
+    lines = ["", "Coach & Mentor is up.",
+             f"  Web chat page : {base}/webhooks/socketio/chat",
+             f"  REST          : curl -s -X POST {base}/webhooks/rest/webhook "
+             "-H 'Content-Type: application/json' -H \"X-Coach-Secret: $(cat "
+             f"{VAR_DIR / 'webhook-secret'})\" -d '{{\"sender\": \"me\", \"message\": \"hello\"}}'",
+             "  Terminal chat : make chat"]
+    if os.environ.get("COACH_ENABLE_API", "") in ("1", "true", "yes", "on"):
+        lines.append(f"  HTTP API      : curl -H \"Authorization: Bearer $(cat {VAR_DIR / 'api-token'})\" "
+                     f"{base}/conversations/<sender>/tracker")
+    else:
+        lines.append("  HTTP API      : off (COACH_ENABLE_API=1 turns it on; it needs the API token)")
+    for path in created:  # shown once, when created; later runs only name the file
+        value = cfg["token"] if path.name == "api-token" else cfg["secret"]
+        use = ("HTTP API: header 'Authorization: Bearer <token>'" if path.name == "api-token"
+               else "REST webhook: header 'X-Coach-Secret: <secret>'")
+        lines.append(f"  Created {path} (mode 0600) for the {use}:\n    {value}")
+    lines.append("Press Ctrl-C to stop.\n")
+    return "\n".join(lines)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -1,6 +1,11 @@
 """REST channel (registered as `rest`) whose replies keep persona/technique metadata.
 
-Optionally requires a shared secret (COACH_WEBHOOK_SECRET) in the `X-Coach-Secret` header.
+The webhook needs the shared secret (COACH_WEBHOOK_SECRET, which `make run` creates on
+first run) in the `X-Coach-Secret` header; it is open only when no secret is configured,
+which bot/run.py allows on loopback only. REST senders may not use another channel's
+namespace (`slack:`, `teams:`, `web:`; see bot/channels/identity.py): 400.
+Metadata beyond the allow-list is dropped; too large or too deep is a 400
+(bot/channels/turn.py). The request check in bot/channels/guard.py runs first.
 """
 import hmac
 import os
@@ -8,15 +13,18 @@ from typing import Any, Awaitable, Callable, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint, response
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.turn import run_turn
+from bot.channels.guard import GuardedBlueprint
+from bot.channels.identity import ReservedSender, person_id
+from bot.channels.turn import BadMetadata, run_turn
+from bot.security import SECRET_ENV
 
 
 def _secret_ok(request: Request) -> bool:
-    secret = os.environ.get("COACH_WEBHOOK_SECRET")
+    secret = os.environ.get(SECRET_ENV)
     if not secret:
         return True
     given = request.headers.get("X-Coach-Secret", "")
@@ -28,8 +36,8 @@ class MetadataRestInput(RestInput):
     def name(cls) -> Text:
         return "rest"
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("coach_rest_webhook", __name__)
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> GuardedBlueprint:
+        webhook = GuardedBlueprint("coach_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -48,10 +56,14 @@ class MetadataRestInput(RestInput):
                     {"error": 'send a JSON object: {"sender": "...", "message": "..."}'},
                     status=400,
                 )
-            messages = await run_turn(
-                request.app, on_new_message, body.get("sender"), body.get("message"),
-                body.get("metadata"), self.name(),
-            )
+            try:
+                sender = person_id(self.name(), body.get("sender"))
+                messages = await run_turn(
+                    request.app, on_new_message, sender, body.get("message"),
+                    body.get("metadata"), self.name(),
+                )
+            except (ReservedSender, BadMetadata) as error:
+                return response.json({"error": str(error)}, status=400)
             return response.json(messages)
 
         return webhook

@@ -6,7 +6,12 @@ our channel promises. Here a Slack message goes through bot/channels/turn.py lik
 or web message (clean text, a reply for every input, due check-ins at the next message,
 erasure after "delete my data"), and every message goes out with the speaker's name and
 the technique (bot/channels/labels.py), since Slack cannot show our metadata. Pushed
-check-ins (the scheduler's trigger_intent) go through the same output channel.
+check-ins (the scheduler's trigger_intent) go through the same output channel, always to
+the person's direct messages with the app (never a shared channel: they name goals).
+
+A Slack user's sender id is `slack:<user id>` (bot/channels/identity.py), so no other
+channel can reach their conversation or goals. Text the bot reflects back is escaped
+(`&`, `<`, `>`), so "<!channel>" or "<@U123>" in a message is shown, never acted on.
 
 Configured by bot/run.py from COACH_SLACK_TOKEN and COACH_SLACK_SIGNING_SECRET, or by
 hand in credentials.yml under `bot.channels.slack.LabelledSlackInput`.
@@ -23,13 +28,25 @@ from sanic import response
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.guard import GuardedBlueprint
+from bot.channels.identity import local_id, person_id
 from bot.channels.labels import labelled, technique_note
-from bot.channels.turn import run_turn
+from bot.channels.turn import BadMetadata, run_turn
 
 logger = logging.getLogger(__name__)
 
-# Slack shows at most 5 buttons in one actions block.
-MAX_BUTTONS = 5
+# Slack shows at most 25 elements in one actions block.
+MAX_BUTTONS = 25
+
+
+def escape(text: Optional[Text]) -> Text:
+    """Slack's escaping for message text: & < > are its only control characters."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_text(message: Dict[Text, Any]) -> Text:
+    """The labelled text, with whatever the message carries escaped."""
+    return labelled("slack", escape(message.get("text")), message.get("metadata"))
 
 
 def message_blocks(message: Dict[Text, Any]) -> List[Dict[Text, Any]]:
@@ -38,11 +55,11 @@ def message_blocks(message: Dict[Text, Any]) -> List[Dict[Text, Any]]:
     metadata = message.get("metadata") or {}
     blocks: List[Dict[Text, Any]] = [{
         "type": "section",
-        "text": {"type": "mrkdwn", "text": labelled("slack", message.get("text"), metadata)},
+        "text": {"type": "mrkdwn", "text": slack_text(message)},
     }]
     note = technique_note("slack", metadata)
     if note:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]})
     buttons = message.get("buttons") or []
     if buttons:
         blocks.append({"type": "actions", "elements": [
@@ -67,9 +84,10 @@ class LabelledSlackBot(SlackBot):
         if not (message.get("text") or message.get("buttons")):
             await super().send_response(recipient_id, message)
             return
+        # A reply goes where the person wrote; a push (no channel) to their direct messages.
         await self._post_message(
-            channel=self.slack_channel or recipient_id,
-            text=labelled("slack", message.get("text"), message.get("metadata")),
+            channel=self.slack_channel or local_id("slack", recipient_id),
+            text=slack_text(message),
             blocks=message_blocks(message),
         )
 
@@ -81,7 +99,16 @@ class LabelledSlackInput(SlackInput):
 
     def get_output_channel(self, channel: Optional[Text] = None,
                            thread_id: Optional[Text] = None) -> OutputChannel:
-        return LabelledSlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy)
+        # No configured `slack_channel` fallback: without the channel the person wrote in
+        # (a pushed check-in), the message goes to the person's direct messages.
+        return LabelledSlackBot(self.slack_token, channel, thread_id, self.proxy)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:
+        webhook = super().blueprint(on_new_message)
+        # Rasa's blueprint, made to install the request check when it joins the app (the
+        # REST and web channels install it too; it runs once).
+        webhook.__class__ = GuardedBlueprint
+        return webhook
 
     async def process_message(self, request: Request,
                               on_new_message: Callable[[UserMessage], Awaitable[Any]],
@@ -103,10 +130,15 @@ class LabelledSlackInput(SlackInput):
     async def _answer(self, app: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]],
                       out: OutputChannel, text: Text, sender_id: Optional[Text],
                       metadata: Dict[Text, Any]) -> None:
-        messages = await run_turn(app, on_new_message, sender_id, text, metadata, self.name())
+        sender = person_id(self.name(), sender_id)
+        try:
+            messages = await run_turn(app, on_new_message, sender, text, metadata, self.name())
+        except BadMetadata as error:
+            logger.warning("Slack message of sender %s refused: %s", sender, error)
+            return
         for message in messages:
             try:
-                await out.send_response(message.get("recipient_id") or sender_id, message)
+                await out.send_response(message.get("recipient_id") or sender, message)
             except Exception as error:  # Slack down or the token revoked: logged, not raised
                 logger.warning("Could not post to Slack for sender %s: %s", sender_id, type(error).__name__)
                 return

@@ -7,6 +7,11 @@ reload. Pushed messages (follow-ups via trigger_intent) go to the session's room
 The blueprint also serves the web chat page (web/static/), the pinned socket.io client
 (web/node_modules, installed from web/package-lock.json; never a CDN) and two small JSON
 routes the page needs: a session's past messages (for a reload) and its goals.
+
+The page knows its session id (32 hex digits, handed out by the server); the person's
+sender id is `web:<session id>` (bot/channels/identity.py), a namespace no other channel
+can name. Socket.io accepts only the page's own origin, and the request check of
+bot/channels/guard.py runs in front of every route here.
 """
 import asyncio
 import inspect
@@ -25,7 +30,9 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.collector import to_wire
-from bot.channels.turn import run_turn
+from bot.channels.guard import install as install_guard
+from bot.channels.identity import local_id, person_id
+from bot.channels.turn import BadMetadata, run_turn
 from bot.paths import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -55,6 +62,17 @@ DISPLAY_MAX = 200  # characters of a quick reply's title kept for the history
 
 def is_web_session_id(value: Any) -> bool:
     return isinstance(value, str) and bool(WEB_SESSION_ID.match(value))
+
+
+def web_sender(session_id: Text) -> Text:
+    """The stored sender id of a web page's session: `web:<session id>`."""
+    return person_id("socketio", session_id)
+
+
+def page_wire(message: Dict[Text, Any]) -> Dict[Text, Any]:
+    """A wire message as the page expects it: recipient_id is its session id."""
+    recipient = message.get("recipient_id")
+    return {**message, "recipient_id": local_id("socketio", recipient)} if recipient else message
 
 
 def is_web_conversation(events: List[Any]) -> bool:
@@ -105,7 +123,7 @@ async def _web_events(app: Any, session_id: Text) -> Optional[List[Any]]:
     agent = getattr(getattr(app, "ctx", None), "agent", None)
     if agent is None or agent.tracker_store is None:
         return []
-    tracker = await agent.tracker_store.retrieve_full_tracker(session_id)
+    tracker = await agent.tracker_store.retrieve_full_tracker(web_sender(session_id))
     events = list(tracker.events) if tracker is not None else []
     return events if is_web_conversation(events) else None
 
@@ -137,7 +155,7 @@ def _goals_for(session_id: Text) -> List[Dict[Text, Any]]:
     from bot.store import get_store  # imported lazily: the Rasa server starts without a DB
 
     fields = ("number", "text", "status", "deadline", "deadline_text", "last_progress")
-    return [{k: goal.get(k) for k in fields} for goal in get_store().list_goals(session_id)]
+    return [{k: goal.get(k) for k in fields} for goal in get_store().list_goals(web_sender(session_id))]
 
 
 async def _maybe_await(result: Any) -> None:
@@ -156,8 +174,9 @@ class MetadataSocketIOOutput(OutputChannel):
         return "socketio"
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        if message.get("text") or message.get("buttons"):
-            await self.sio.emit(self.bot_message_evt, to_wire(recipient_id, message), room=recipient_id)
+        if message.get("text") or message.get("buttons"):  # room: the stored sender id
+            await self.sio.emit(self.bot_message_evt, to_wire(local_id("socketio", recipient_id), message),
+                                room=recipient_id)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text, **kwargs})
@@ -174,8 +193,9 @@ class MetadataSocketIOInput(SocketIOInput):
         return MetadataSocketIOOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
-        webhook = SocketBlueprint(sio, self.socketio_path, "coach_socketio_webhook", __name__)
+        # cors_allowed_origins=None: engine.io accepts only the page's own origin.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=None)
+        webhook = GuardedSocketBlueprint(sio, self.socketio_path, "coach_socketio_webhook", __name__)
         self.sio = sio
 
         @webhook.route("/", methods=["GET"])
@@ -241,9 +261,9 @@ class MetadataSocketIOInput(SocketIOInput):
                 logger.warning("Web socket %s asked for a session id it may not use; gave a new one", sid)
             previous = confirmed.get(sid)
             if previous and previous != session_id:  # "new conversation": stop its pushes
-                await _maybe_await(sio.leave_room(sid, previous, namespace=self.namespace))
+                await _maybe_await(sio.leave_room(sid, web_sender(previous), namespace=self.namespace))
             confirmed[sid] = session_id
-            await _maybe_await(sio.enter_room(sid, session_id, namespace=self.namespace))
+            await _maybe_await(sio.enter_room(sid, web_sender(session_id), namespace=self.namespace))
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
             return session_id
 
@@ -268,11 +288,16 @@ class MetadataSocketIOInput(SocketIOInput):
                     metadata = json.loads(metadata)
                 except ValueError:
                     metadata = {}
-            messages = await run_turn(
-                _APP.get("app"), on_new_message, session_id, data.get("message", ""), metadata, self.name(),
-            )
+            sender = web_sender(session_id)
+            try:
+                messages = await run_turn(
+                    _APP.get("app"), on_new_message, sender, data.get("message", ""), metadata, self.name(),
+                )
+            except BadMetadata as error:  # only a hand-made client sends such metadata
+                await sio.emit("coach_error", {"error": str(error)}, room=sid, namespace=self.namespace)
+                return
             for message in messages:
-                await sio.emit(self.bot_message_evt, message, room=session_id,
+                await sio.emit(self.bot_message_evt, page_wire(message), room=sender,
                                namespace=self.namespace)
 
         @webhook.listener("before_server_start")
@@ -280,6 +305,14 @@ class MetadataSocketIOInput(SocketIOInput):
             _APP["app"] = app
 
         return webhook
+
+
+class GuardedSocketBlueprint(SocketBlueprint):
+    """Rasa's socket.io blueprint that installs the request check on the app it joins."""
+
+    def register(self, app: Any, options: Dict[Text, Any]) -> None:
+        install_guard(app)
+        super().register(app, options)
 
 
 # The Sanic app, needed after a turn to reach the tracker store (erasure).

@@ -13,6 +13,8 @@ Differences from Rasa's stock connector, and why:
   cannot stall every other conversation.
 - Quick replies are messageBack buttons: the person sees the button's title, the bot gets
   its payload.
+- A Teams user's sender id is `teams:<id>` (bot/channels/identity.py): no other channel
+  can name it.
 - COACH_TEAMS_OPENID_URL and COACH_TEAMS_TOKEN_URL replace Microsoft's addresses (a
   gateway, or the stand-ins of the end-to-end tests).
 
@@ -35,8 +37,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.guard import GuardedBlueprint
+from bot.channels.identity import local_id, person_id
 from bot.channels.labels import labelled
-from bot.channels.turn import run_turn
+from bot.channels.turn import BadMetadata, run_turn
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +113,7 @@ class LabelledTeamsOutput(BotFramework):
         await asyncio.get_running_loop().run_in_executor(None, partial(self._post, message_data))
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        recipient_id = local_id(self.name(), recipient_id)  # Teams knows its own id only
         if not (message.get("text") or message.get("buttons")):
             await super().send_response(recipient_id, message)
             return
@@ -146,7 +151,7 @@ class LabelledTeamsInput(BotFrameworkInput):
         return super()._validate_auth(auth_header)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("botframework_webhook", __name__)
+        webhook = GuardedBlueprint("botframework_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -163,12 +168,15 @@ class LabelledTeamsInput(BotFrameworkInput):
             try:
                 out = LabelledTeamsOutput(self.app_id, self.app_password, post["conversation"],
                                           post["recipient"], post["serviceUrl"])
-                sender = post["from"]["id"]
+                sender = person_id(self.name(), post["from"]["id"])
             except (KeyError, TypeError):
                 return response.text("Not a Bot Framework message.", status=400)
             metadata = self.add_attachments_to_metadata(post, self.get_metadata(request))
-            messages = await run_turn(request.app, on_new_message, sender, post.get("text", ""),
-                                      metadata, self.name())
+            try:
+                messages = await run_turn(request.app, on_new_message, sender, post.get("text", ""),
+                                          metadata, self.name())
+            except BadMetadata as error:
+                return response.text(str(error), status=400)
             await self._send_all(out, sender, messages)
             return response.text("success")
 

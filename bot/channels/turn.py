@@ -3,10 +3,15 @@
 Post-processing is where channel-level promises are kept: a reply for every input
 (never an empty list), a note when a long message was truncated, due check-ins delivered
 at the person's next message, and erasure of the conversation after `delete_data`.
+
+The sender id is the person's id in the channel's namespace (bot/channels/identity.py).
+Metadata is bounded before Rasa sees it: only the keys on the allow-list are kept, and
+metadata nested too deep or too large is refused (BadMetadata, a 400 for the caller).
 """
 import asyncio
+import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 
@@ -28,9 +33,57 @@ def _host():
     return host
 
 
-def clean_sender(sender_id: Any) -> Text:
-    text = clean(sender_id).text if sender_id not in (None, "") else "default"
-    return text[:255] or "default"
+# Metadata a sender may give (time zone; the title of a clicked quick reply) and what
+# each chat app's connector derives from its signed request; FULL_TEXT_KEY is set here
+# only. Anything else is dropped.
+SENDER_METADATA_KEYS: FrozenSet[str] = frozenset({"timezone", "tz", "display"})
+CHANNEL_METADATA_KEYS: Dict[Text, FrozenSet[str]] = {
+    "slack": frozenset({"out_channel", "thread_id", "users"}),
+    "botframework": frozenset({"attachments"}),
+}
+MAX_METADATA_BYTES = 4096  # JSON-encoded, as received
+MAX_METADATA_DEPTH = 4  # {"a": {"b": [...]}} is depth 3
+CHAT_APP_METADATA_BYTES = 65536  # Teams attachments (signed requests) may be larger
+
+
+class BadMetadata(ValueError):
+    """Metadata the bot refuses: not an object, nested too deep or too large."""
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether `value` nests deeper than `limit` (iterative: no recursion to exhaust)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def accept_metadata(raw: Any, input_channel: Text) -> Dict[Text, Any]:
+    """The metadata a turn may carry, or BadMetadata with the reason."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise BadMetadata("metadata must be a JSON object")
+    if _depth_exceeds(raw, MAX_METADATA_DEPTH):
+        raise BadMetadata(f"metadata may nest at most {MAX_METADATA_DEPTH} levels")
+    limit = CHAT_APP_METADATA_BYTES if input_channel in CHANNEL_METADATA_KEYS else MAX_METADATA_BYTES
+    try:
+        size = len(json.dumps(raw, ensure_ascii=False, default=str).encode("utf-8"))
+    except (TypeError, ValueError):
+        raise BadMetadata("metadata must be plain JSON")
+    if size > limit:
+        raise BadMetadata(f"metadata may be at most {limit} bytes")
+    allowed = SENDER_METADATA_KEYS | CHANNEL_METADATA_KEYS.get(input_channel, frozenset())
+    return {k: v for k, v in raw.items() if k in allowed}
 
 
 def _due_checkins(sender_id: Text) -> List[Reply]:
@@ -49,14 +102,16 @@ async def run_turn(
     input_channel: Text,
     collector: Optional[MetadataCollectingOutputChannel] = None,
 ) -> List[Dict[Text, Any]]:
-    sender = clean_sender(sender_id)
+    """One turn of `sender_id` (already in the channel's namespace). Raises BadMetadata
+    before anything is stored when the metadata is refused."""
+    sender = sender_id
+    metadata = accept_metadata(metadata, input_channel)
     cleaned = clean(raw_text)
     if cleaned.empty:
         return [_wire(sender, _host().empty_input())]
     collector = collector or MetadataCollectingOutputChannel()
     logger.info("Message from sender %s (%d chars)", sender, cleaned.original_length)
-    metadata = dict(metadata) if isinstance(metadata, dict) else {}
-    metadata.pop(FULL_TEXT_KEY, None)  # only the server sets it
+    # Only the server sets FULL_TEXT_KEY (accept_metadata dropped a sender's own).
     if cleaned.truncated:
         metadata[FULL_TEXT_KEY] = cleaned.full_text
     try:
@@ -64,10 +119,16 @@ async def run_turn(
             UserMessage(cleaned.text, collector, sender, input_channel=input_channel,
                         metadata=metadata or None)
         )
-    except Exception:  # a reply must still go out; the error is logged without text
-        logger.exception("Turn failed for sender %s", sender)
+    except Exception as error:  # a reply must still go out; logged without text, one line
+        failed = True
+        logger.error("Turn failed for sender %s: %s", sender, type(error).__name__)
+        logger.debug("Turn failure of sender %s", sender, exc_info=True)
+    else:
+        failed = False
     messages = list(collector.messages)
-    if not messages:
+    if failed and not messages:  # say so truthfully: the message may not have been kept
+        messages = [_wire(sender, _host().turn_failed())]
+    elif not messages:
         messages = [_wire(sender, _host().action_server_down())]
     if cleaned.truncated:
         messages.insert(0, _wire(sender, _host().truncated_note(MAX_NLU_CHARS)))

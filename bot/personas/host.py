@@ -199,6 +199,11 @@ def action_server_down() -> Reply:
     return _say(_text()["action_server_down"], "fallback")
 
 
+def turn_failed() -> Reply:
+    """A turn that raised: the message may not have been stored, and the bot says so."""
+    return _say(_text()["turn_failed"], "fallback")
+
+
 def store_unavailable() -> Reply:
     return _say(_text()["store_unavailable"], "data")
 

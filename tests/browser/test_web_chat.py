@@ -170,11 +170,17 @@ def test_page_and_client_are_served_by_the_bot(bot):
 def test_history_and_goals_routes_serve_only_web_sessions(bot, sender):
     rest_sender = "ab" * 16  # looks like a web session id, but talks over REST
     bot.say(rest_sender, "hello")
+    bot.say(rest_sender, "I want to get better at delegating to my team")
+    history = requests.post(f"{bot.url}/webhooks/socketio/history", json={"session_id": rest_sender}, timeout=10)
+    # The page's session "abab..." is the sender web:abab..., not the REST sender: empty.
+    assert history.status_code == 200 and history.json()["messages"] == []
+    goals = requests.post(f"{bot.url}/webhooks/socketio/goals", json={"session_id": rest_sender}, timeout=10)
+    assert goals.status_code == 200 and goals.json()["goals"] == []
     for route in ("history", "goals"):
         url = f"{bot.url}/webhooks/socketio/{route}"
-        assert requests.post(url, json={"session_id": rest_sender}, timeout=10).status_code == 404
         assert requests.post(url, json={"session_id": sender}, timeout=10).status_code == 404
-        assert requests.post(url, data="not json", timeout=10).status_code == 404
+        # Not JSON: refused before any handler (a page on another site could send it).
+        assert requests.post(url, data="not json", timeout=10).status_code == 400
     fresh = requests.post(f"{bot.url}/webhooks/socketio/history", json={"session_id": "cd" * 16}, timeout=10)
     assert fresh.status_code == 200 and fresh.json()["messages"] == []
 

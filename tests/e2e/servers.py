@@ -1,5 +1,12 @@
-"""Starts and stops the real action server and Rasa server for end-to-end tests."""
+"""Starts and stops the real action server and Rasa server for end-to-end tests.
+
+They start as the README says to deploy: with an API token and a webhook secret (fresh
+for each pair unless a test gives its own), and the HTTP API switched on
+(COACH_ENABLE_API=1) because the tests read trackers; every request sends the secret or
+the token in its header.
+"""
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -18,12 +25,15 @@ class BotServers:
 
     def __init__(self, workdir: Path, port: int, action_port: int, extra_env: Optional[Dict[str, str]] = None):
         self.workdir = workdir
+        extra_env = dict(extra_env or {})
         self.cfg = {**run.settings(), "port": str(port), "action_port": str(action_port),
-                    "host": "127.0.0.1", "token": "", "debug": ""}
+                    "host": "127.0.0.1", "debug": "",
+                    "token": extra_env.get("COACH_API_TOKEN") or secrets.token_urlsafe(24),
+                    "secret": extra_env.get("COACH_WEBHOOK_SECRET") or secrets.token_urlsafe(24)}
         self.env = dict(os.environ)
-        self.env.update({"COACH_VAR_DIR": str(workdir), **(extra_env or {})})
-        if "COACH_API_TOKEN" in (extra_env or {}):
-            self.cfg["token"] = extra_env["COACH_API_TOKEN"]
+        self.env.update({"COACH_VAR_DIR": str(workdir), "COACH_ENABLE_API": "1",
+                         "COACH_API_TOKEN": self.cfg["token"], "COACH_WEBHOOK_SECRET": self.cfg["secret"],
+                         **extra_env})
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
         self.url = f"http://127.0.0.1:{port}"
@@ -78,17 +88,28 @@ class BotServers:
         return subprocess.run([sys.executable, "-m", "bot.scheduler", *args], cwd=PROJECT_ROOT, env=env,
                               capture_output=True, text=True, timeout=120)
 
+    @property
+    def rest_headers(self) -> Dict[str, str]:
+        """What a REST client sends: the webhook secret."""
+        return {"X-Coach-Secret": self.cfg["secret"]}
+
+    @property
+    def api_headers(self) -> Dict[str, str]:
+        """What an HTTP API client sends: the API token."""
+        return {"Authorization": f"Bearer {self.cfg['token']}"}
+
     def say(self, sender: str, message, metadata: Optional[dict] = None, timeout: float = 60):
         body = {"sender": sender, "message": message}
         if metadata is not None:
             body["metadata"] = metadata
-        response = requests.post(f"{self.url}/webhooks/rest/webhook", json=body, timeout=timeout)
+        response = requests.post(f"{self.url}/webhooks/rest/webhook", json=body, timeout=timeout,
+                                 headers=self.rest_headers)
         assert response.status_code == 200, response.text
         return response.json()
 
     def tracker(self, sender: str, token: Optional[str] = None) -> dict:
-        params = {"token": token} if token else {}
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params=params, timeout=30)
+        headers = {"Authorization": f"Bearer {token}"} if token else self.api_headers
+        response = requests.get(f"{self.url}/conversations/{sender}/tracker", headers=headers, timeout=30)
         response.raise_for_status()
         return response.json()
 

@@ -88,7 +88,7 @@ def test_slack_messages_say_who_speaks_and_buttons_work(chat_bot, fake):
     assert slack_post(chat_bot, body, "application/x-www-form-urlencoded").status_code == 200
     assert wait_until(lambda: any(p["text"].startswith("*Coach*\n") for p in fake.slack_posts[before:]),
                       timeout=60)
-    assert chat_bot.tracker(user)["slots"]["persona"] == "coach"
+    assert chat_bot.tracker(f"slack:{user}")["slots"]["persona"] == "coach"
 
 
 def test_slack_refuses_unsigned_requests(chat_bot, fake):
@@ -96,8 +96,8 @@ def test_slack_refuses_unsigned_requests(chat_bot, fake):
         "type": "message", "channel_type": "im", "channel": "D-x", "user": "U-x", "text": "hi"}})
     refused = slack_post(chat_bot, event.encode(), "application/json", secret="wrong")
     assert refused.status_code == 400
-    assert chat_bot.tracker("U-x")["events"] in ([], None) or not any(
-        e["event"] == "user" for e in chat_bot.tracker("U-x")["events"])
+    assert chat_bot.tracker("slack:U-x")["events"] in ([], None) or not any(
+        e["event"] == "user" for e in chat_bot.tracker("slack:U-x")["events"])
 
 
 def test_slack_delete_erases_the_conversation(chat_bot, fake):
@@ -107,7 +107,7 @@ def test_slack_delete_erases_the_conversation(chat_bot, fake):
     assert "This deletes" in slack_says(chat_bot, fake, user, "delete my data")[0]["text"]
     done = slack_says(chat_bot, fake, user, "yes")
     assert "conversation history" in done[0]["text"]
-    events = chat_bot.tracker(user)["events"]
+    events = chat_bot.tracker(f"slack:{user}")["events"]
     assert not any(e["event"] == "user" and "delegating" in (e.get("text") or "") for e in events)
 
 

@@ -27,7 +27,8 @@ def test_hello_then_capabilities(bot, sender):
 
 
 def test_parse_and_tracker_endpoints(bot, sender):
-    parsed = requests.post(f"{bot.url}/model/parse", json={"text": "any tips for negotiating my salary?"}, timeout=30).json()
+    parsed = requests.post(f"{bot.url}/model/parse", json={"text": "any tips for negotiating my salary?"},
+                           headers=bot.api_headers, timeout=30).json()
     assert parsed["intent"]["name"] == "ask_advice"
     assert {"entity": "topic", "value": "negotiation"}.items() <= parsed["entities"][0].items()
     bot.say(sender, "hi")
@@ -55,7 +56,8 @@ BAD_INPUTS = {
 def test_bad_input_always_gets_a_sensible_reply(bot, sender):
     for name, message in BAD_INPUTS.items():
         response = requests.post(f"{bot.url}/webhooks/rest/webhook",
-                                 json={"sender": f"{sender}-{name}", "message": message}, timeout=60)
+                                 json={"sender": f"{sender}-{name}", "message": message},
+                                 headers=bot.rest_headers, timeout=60)
         assert response.status_code == 200, (name, response.text)
         assert_labelled(response.json())
     huge = bot.say(f"{sender}-huge2", "x " * 10_000)
@@ -65,6 +67,6 @@ def test_bad_input_always_gets_a_sensible_reply(bot, sender):
 
 def test_body_that_is_not_json_object_is_a_clear_400(bot):
     response = requests.post(f"{bot.url}/webhooks/rest/webhook", data="not json",
-                             headers={"Content-Type": "application/json"}, timeout=30)
+                             headers={"Content-Type": "application/json", **bot.rest_headers}, timeout=30)
     assert response.status_code == 400
     assert "JSON" in response.json()["error"]
