@@ -11,6 +11,7 @@ from typing import Dict, List, Sequence, Tuple
 
 import aiohttp
 
+from bench.procs import webhook_headers
 from bench.stats import summarize, throughput
 
 
@@ -50,7 +51,7 @@ class Client:
     async def send(self, side: str, url: str, sender: str, message: str, user: int = 0) -> Turn:
         started = time.perf_counter()
         try:
-            async with self.session.post(f"{url}/webhooks/rest/webhook",
+            async with self.session.post(f"{url}/webhooks/rest/webhook", headers=webhook_headers(url),
                                          json={"sender": sender, "message": message}) as response:
                 body = await response.json(content_type=None) if response.status == 200 else None
                 status = response.status

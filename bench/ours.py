@@ -17,6 +17,7 @@ class OurServers:
                                   extra_env={"COACH_MODEL": str(model), "BENCH_PROBE_PATCH": patches})
         self.servers.cfg["model"] = str(model)
         self.url = self.servers.url
+        procs.WEBHOOK_HEADERS[self.url] = self.servers.rest_headers  # authentication on, as deployed
         workdir.mkdir(parents=True, exist_ok=True)
 
     def start_actions(self) -> None:

@@ -5,9 +5,15 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 PROBE_MESSAGE = "hello"
+# Headers a server's REST webhook needs (our bot's webhook secret), by base URL.
+WEBHOOK_HEADERS: Dict[str, Dict[str, str]] = {}
+
+
+def webhook_headers(url: str) -> Dict[str, str]:
+    return dict(WEBHOOK_HEADERS.get(url.rstrip("/"), {}))
 
 
 def _status_kb(pid: int, field: str) -> Optional[int]:
@@ -47,7 +53,7 @@ def first_reply_seconds(url: str, process: subprocess.Popen, started: float, tim
         if process.poll() is not None:
             raise RuntimeError(f"server exited with code {process.returncode} before answering {url}")
         request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
+                                         headers={"Content-Type": "application/json", **webhook_headers(url)})
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 if response.status == 200 and json.loads(response.read() or b"[]"):

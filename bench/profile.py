@@ -105,6 +105,7 @@ def profile_ours(args, workdir: Path, probe_file: Path):
                          extra_env={"BENCH_PROBE_FILE": str(probe_file), "BENCH_PROBE_PATCH": patches,
                                     "COACH_MODEL": str(args.model)})
     servers.cfg["model"] = str(args.model)
+    procs.WEBHOOK_HEADERS[servers.url] = servers.rest_headers
     try:
         servers.actions = servers._spawn(PROBE + run.action_server_command(servers.cfg)[1:], "actions.log")
         run.wait_for(f"http://127.0.0.1:{args.action_port}/health", servers.actions)
