@@ -79,7 +79,9 @@ def test_a_crisis_message_in_a_round_goes_to_the_safety_path(bot, sender):
     crisis = bot.say(sender, "I don't see the point anymore")
     assert set(techniques(crisis)) == {"safety"} and any("988" in t for t in texts(crisis))
     assert all("practice_label" not in m["metadata"] for m in crisis)
+    # The round is over: the person is not dropped back into playing the coach.
+    assert bot.tracker(sender)["slots"]["practice_state"] is None
     bot.say(sender, "yes, I'm safe")
     after = bot.say(sender, "What's on your mind?")
-    assert techniques(after) == ["practice"] and "left the practise round" in after[0]["text"]
-    assert bot.tracker(sender)["slots"]["practice_state"] is None
+    assert after and all("practice_label" not in m["metadata"] for m in after)
+    assert "practice" not in techniques(after)
