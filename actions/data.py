@@ -1,4 +1,10 @@
-"""The person's data: delete everything (after one confirmation) or export it as JSON."""
+"""The person's data: delete everything (after one confirmation) or export it as JSON.
+
+The export is everything stored about the person: the goals store (goals with every
+field, progress, check-ins), the conversation's remembered answers (the slots: GROW's
+reality, options, obstacles...) and the whole conversation transcript from the tracker
+store.
+"""
 import json
 from typing import List, Text
 
@@ -10,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import host, intent_of, say
 from bot import goal_views
 from bot.store import StoreUnavailable, get_store
+from bot.store.transcript import conversation
 
 
 class ActionDeleteData(Action):
@@ -50,6 +57,10 @@ class ActionExportData(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         try:
             exported = get_store().export_person(tracker.sender_id)
+            exported["conversation"] = {
+                "remembered": {k: v for k, v in sorted(tracker.slots.items()) if v not in (None, [], "")},
+                "transcript": conversation(tracker.sender_id),
+            }
         except StoreUnavailable:
             say(dispatcher, host().store_unavailable())
             return []

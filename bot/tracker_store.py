@@ -27,18 +27,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import func
 from sqlalchemy.engine import make_url
 
-from bot.paths import VAR_DIR
-
-
-def tracker_database_url() -> str:
-    explicit = os.environ.get("COACH_TRACKER_URL")
-    if explicit:
-        return explicit
-    shared = os.environ.get("COACH_DATABASE_URL", "")
-    if shared and not shared.startswith("sqlite"):
-        return shared
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{VAR_DIR / 'tracker.db'}"
+from bot.store.files import tracker_database_url  # noqa: F401  (its home was here)
 
 
 DEFAULT_CACHE_SIZE = 256  # conversations; a workshop room is 20 to 50

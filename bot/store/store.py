@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
 from bot.paths import VAR_DIR
+from bot.store.files import checkpoint, make_private
 from bot.store.models import (
     FOLLOWUP_STATUSES,
     GOAL_STATUSES,
@@ -118,6 +119,7 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA secure_delete = ON")  # deleted text is overwritten, not left in free pages
     finally:
         cur.close()
 
@@ -136,6 +138,7 @@ def make_engine(url: str) -> Engine:
             kwargs["poolclass"] = StaticPool  # one shared connection keeps the memory DB
         else:
             Path(db).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+            make_private(u)  # mode 0600; SQLite gives its -wal and -shm files the same
             kwargs.update(poolclass=QueuePool, pool_size=5, max_overflow=10)
         engine = create_engine(u, **kwargs)
         event.listen(engine, "connect", _sqlite_on_connect)
@@ -712,6 +715,10 @@ class Store:
                 delete(Goal.__table__).where(Goal.person_id == pid)
             ).rowcount
             s.execute(delete(Person.__table__).where(Person.id == pid))
+        try:  # no deleted text may stay in the WAL file until some later checkpoint
+            checkpoint(self.engine)
+        except Exception as e:
+            log.warning("WAL checkpoint after deleting sender %s failed: %s", sender_id, _short_reason(e))
         log.info("deleted data of sender %s: %s", sender_id, counts)
         return counts
 
