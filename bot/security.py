@@ -8,6 +8,7 @@
   names in COACH_ALLOWED_HOSTS (comma separated): a page on another site cannot reach it
   through DNS rebinding.
 """
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -20,8 +21,14 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def is_loopback(host: str) -> bool:
+    """localhost or a loopback address (127.0.0.0/8, ::1); never a name like 127.0.0.1.nip.io."""
     host = (host or "").strip().strip("[]").lower()
-    return host in LOOPBACK_NAMES or host.startswith("127.")
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def host_name(header: Optional[str]) -> str:
@@ -45,7 +52,7 @@ def allowed_hosts(env: Optional[dict] = None) -> FrozenSet[str]:
 
 def host_allowed(header: Optional[str], env: Optional[dict] = None) -> bool:
     name = host_name(header)
-    return bool(name) and (name in allowed_hosts(env) or name.startswith("127."))
+    return bool(name) and (name in allowed_hosts(env) or is_loopback(name))
 
 
 def _write_private(path: Path, value: str) -> None:
