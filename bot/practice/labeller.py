@@ -89,6 +89,10 @@ def normalise(text: str) -> str:
     text = (text or "").replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"') \
         .replace("\u201d", '"').replace("\u2014", " - ").replace("\u2013", " - ")
     text = _SPELLING.sub(_respell, text)
+    # Transcribed speech: "what- what do you", "so, uh, how- how" read as "what do you".
+    text = re.sub(r"\b(\w+)-+\s*(?=\1\b)", "", text, flags=re.I)
+    text = re.sub(r"(?<=\w)-+(?=\s)", "", text)
+    text = re.sub(r"\b(um+|uh+|erm+|er|uhm+)\b[,.]?\s*", "", text, flags=re.I)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -187,6 +191,8 @@ def _wh_question_without_mark(words: Sequence[str]) -> bool:
     "what you're describing is..." is not."""
     if len(words) < 2:
         return len(words) == 1
+    if re.search(r"'(s|re|d|ve)$", words[0]):
+        return True  # "whats been the best part", "how's it going"
     return words[1] in _cues()["aux"] or words[1] in {"else", "happened", "happens", "brings",
                                                       "brought", "makes", "made", "matters",
                                                       "helps", "kind", "sort", "part", "would",
@@ -241,7 +247,11 @@ def training_items() -> List[Tuple[str, str]]:
         unknown = set(data) - set(LABELS)
         if unknown:
             raise ValueError(f"{path.name}: unknown labels {sorted(unknown)}")
-        items += [(str(text), label) for label in LABELS for text in data.get(label) or []]
+        for label in LABELS:
+            for text in data.get(label) or []:
+                if not isinstance(text, str):
+                    raise ValueError(f"{path.name}: {label}: not a plain string (quote it): {text!r}")
+                items.append((text, label))
     return items
 
 
@@ -289,6 +299,10 @@ def read(text: str) -> Reading:
         if any(_pattern("leading", anchored=True).match(c) for c in (clause,)) \
                 or _pattern("leading_anywhere").search(body):
             return Reading("leading_question", form, cues, "rule")
+    elif form == "statement" and not re.search(r"[.!]$", final) \
+            and _pattern("leading", anchored=True).match(body) and _leading_opener(body):
+        # "why not just ask for a raise", typed without a question mark.
+        return Reading("leading_question", form, cues, "rule")
     elif form == "bare_question" and (_pattern("leading").search(body) or _pattern("advice").search(body)):
         # "Maybe you could try meditating?": advice put as a question.
         return Reading("leading_question", form, cues, "rule")
@@ -306,6 +320,13 @@ def read(text: str) -> Reading:
         return Reading(_classify(text, ("closed_question", "leading_question", "reflection")),
                        form, cues, "classifier")
     return Reading(_classify(text, STATEMENTS), form, cues, "classifier")
+
+
+def _leading_opener(body: str) -> bool:
+    """A leading cue that can only open a question ("why not", "have you thought about"),
+    not one that also opens a statement ("isn't", "surely")."""
+    words = _first_words(body, 1)
+    return bool(words) and (words[0] in _cues()["aux"] or words[0] in _cues()["wh_open"])
 
 
 def label(text: str) -> str:
