@@ -66,7 +66,9 @@ def deliver(
     params = {"output_channel": followup["channel"]}
     if token:
         params["token"] = token
-    sender = quote(followup["sender_id"], safe="")
+    # ":" stays as it is (legal in a path segment): Sanic does not unquote path
+    # parameters, and channel sender ids are "slack:U123", "web:<id>", "teams:29:...".
+    sender = quote(followup["sender_id"], safe=":")
     url = f"{rasa_url.rstrip('/')}/conversations/{sender}/trigger_intent"
     body = {"name": TRIGGER_INTENT, "entities": {"followup_id": followup["id"]}}
     try:

@@ -154,6 +154,12 @@ def test_sender_ids_are_url_quoted(store, rasa):
     assert rasa.calls[0]["path"] == "/conversations/U123%2F..%2Fx%20y/trigger_intent"
 
 
+def test_channel_sender_ids_keep_their_colon(store, rasa):
+    store.add_followup("slack:U123", NOW, channel="slack")
+    _round(store, rasa)
+    assert rasa.calls[0]["path"] == "/conversations/slack:U123/trigger_intent"
+
+
 def test_logs_sender_ids_but_no_text(store, rasa, caplog):
     goal = store.add_goal("alice", "Confidential goal words zq91",
                           first_step="Private step qx42")
