@@ -14,10 +14,24 @@ URL = os.environ.get("COACH_URL", f"http://127.0.0.1:{os.environ.get('COACH_PORT
 LABELS = {"coach": "Coach", "mentor": "Mentor", "host": "Host"}
 
 
+def webhook_secret() -> str:
+    """COACH_WEBHOOK_SECRET, else the one `make run` created in the var directory."""
+    from bot.paths import VAR_DIR
+
+    given = os.environ.get("COACH_WEBHOOK_SECRET", "").strip()
+    if given:
+        return given
+    try:
+        return (VAR_DIR / "webhook-secret").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
 def send(sender: str, text: str) -> List[Dict]:
     headers = {}
-    if os.environ.get("COACH_WEBHOOK_SECRET"):
-        headers["X-Coach-Secret"] = os.environ["COACH_WEBHOOK_SECRET"]
+    secret = webhook_secret()
+    if secret:
+        headers["X-Coach-Secret"] = secret
     response = requests.post(f"{URL}/webhooks/rest/webhook", json={"sender": sender, "message": text},
                              headers=headers, timeout=60)
     response.raise_for_status()
