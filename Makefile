@@ -15,12 +15,12 @@ export PYTHONHASHSEED ?= 0
 # Rasa's usage telemetry would try to reach the internet; nothing here may.
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help venv spacy train run chat web test test-unit test-stories test-e2e test-browser validate lint clean browser-deps bench crossval
+.PHONY: help venv spacy train run chat web test test-unit test-stories test-e2e test-browser validate lint clean browser-deps bench crossval safety-report
 
 help:
 	@echo "make run    - set up, train if needed, start the bot on port 5005 (Ctrl-C stops)"
 	@echo "make test   - set up, train if needed, run the whole test suite"
-	@echo "make train | chat | lint | validate | bench | crossval | clean"
+	@echo "make train | chat | lint | validate | bench | crossval | safety-report | clean"
 
 # --- environment -----------------------------------------------------------------
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -98,6 +98,12 @@ bench: $(MODEL) web/node_modules/.installed
 
 crossval: $(VENV)/.installed $(SPACY)
 	$(PY) -m bench.crossval
+
+# Safety on the independently written sets (tests/data/safety_eval): the sealed eval half;
+# `make safety-report SPLIT=dev` is the half used for tuning and lists its misses.
+SPLIT ?= eval
+safety-report: $(VENV)/.installed
+	$(PY) -m bench.safety_report --split $(SPLIT) $(if $(filter dev,$(SPLIT)),--show)
 
 clean:
 	rm -rf build models results .rasa var/*.db tests/artifacts

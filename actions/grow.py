@@ -9,6 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (confidence_of, fresh_slot, host, intent_of, now_utc,
                             person_timezone, say, text_of, topic_of)
+from bot import safety
 from bot.personas import coach
 from bot.personas.recommend import recommend
 
@@ -121,6 +122,10 @@ class ValidateGrowForm(FormValidationAction):
         intent = intent_of(tracker)
         if intent in FORM_INTERRUPTS and (confidence_of(tracker) >= INTENT_CONFIDENCE
                                           or asks_to_switch(intent, text_of(tracker))):
+            return {}
+        if safety.classify_scope(text_of(tracker)):
+            # A question for a doctor, lawyer or adviser got its referral; the coach's
+            # question comes back unanswered.
             return {}
         return {slot: text_of(tracker)}
 

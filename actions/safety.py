@@ -12,6 +12,9 @@ from bot import safety
 from bot.safety import replies
 from bot.safety.text import FULL_TEXT_KEY
 
+# Ready before the first message reaches the action server.
+safety.warm_up()
+
 
 def _full_text(event_or_message: Dict[str, Any]) -> str:
     extra = (event_or_message.get("metadata") or {}).get(FULL_TEXT_KEY)
@@ -55,7 +58,8 @@ class ActionSafety(Action):
         say(dispatcher, safety.crisis_replies(risk.categories, region(tracker)))
         return _stop_everything(tracker) + [
             SlotSet("safety_check", True), SlotSet("safety_misunderstood", 0.0),
-            SlotSet("roleplay_state", None), SlotSet("expecting", None), SlotSet("offer", None),
+            SlotSet("roleplay_state", None), SlotSet("practice_state", None),
+            SlotSet("expecting", None), SlotSet("offer", None),
         ]
 
 
@@ -83,7 +87,8 @@ class ActionSafetyConcern(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         say(dispatcher, replies.concern())
         return _stop_everything(tracker) + [SlotSet("expecting", "concern_answer"),
-                                            SlotSet("roleplay_state", None)]
+                                            SlotSet("roleplay_state", None),
+                                            SlotSet("practice_state", None)]
 
 
 class ActionSafetyConcernAnswer(Action):

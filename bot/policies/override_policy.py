@@ -139,6 +139,12 @@ def concern_asked_this_session(tracker: DialogueStateTracker) -> bool:
     [DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=False
 )
 class OverridePolicy(Policy):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The risk classifier trains from the project's data in a second or two: do it
+        # while the model loads, not on the first person's message.
+        safety.warm_up()
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"priority": 7, "distress_threshold": 0.5, "end_turn_confidence": 0.5}

@@ -26,6 +26,11 @@ def crisis_kind(text: str):
     return found[0] if found else None
 
 
+def warm_up() -> None:
+    """Compile the lexicon and train the classifier now (server start-up)."""
+    assess_text("warm up")
+
+
 def detect_crisis(text: str) -> bool:
     return assess_text(text).crisis
 
@@ -35,5 +40,5 @@ __all__ = [
     "assess", "assess_text", "earlier_texts", "categories_in", "classify_scope", "concern_answer", "crisis_kind",
     "crisis_patterns", "crisis_replies", "detect_crisis", "exclusion_patterns", "fold",
     "has_distress_cue", "is_lookalike", "normalise", "recent", "region_for", "safety_check",
-    "scope_reply",
+    "scope_reply", "warm_up",
 ]

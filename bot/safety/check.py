@@ -24,6 +24,12 @@ def _matches(name: str, clean: str) -> bool:
     return any(pattern.search(clean) for pattern in _patterns()[name])
 
 
+def _without_means_away(clean: str) -> str:
+    for pattern in _patterns()["means_away"]:
+        clean = pattern.sub(" ", clean)
+    return clean
+
+
 def safety_check(text: str, misunderstood_count: int = 0, earlier: Sequence[str] = (),
                  region: str = "") -> Tuple[List[Reply], bool, int]:
     """Read one answer while the safety check is open.
@@ -34,7 +40,7 @@ def safety_check(text: str, misunderstood_count: int = 0, earlier: Sequence[str]
     """
     clean = fold(text)
     risk = assess(text, earlier, use_classifier=False)
-    if risk.crisis or _matches("risky", clean):
+    if risk.crisis or _matches("risky", _without_means_away(clean)):
         return replies.still_at_risk(risk.categories, region), False, misunderstood_count
     says_safe = _matches("safe", clean) or _matches("bare_yes", clean)
     if _matches("misunderstood", clean) and not _matches("not_safe", clean):

@@ -4,9 +4,10 @@ scikit-learn (installed with Rasa): TF-IDF over character and word n-grams of fo
 and a logistic regression. It trains in about a second on the project's own data the
 first time it is needed (nothing is downloaded): crisis sentences are the lexicon's
 examples, the NLU's express_distress examples and data/content/safety_training.yml; the
-rest of the NLU data and the look-alikes are not. Its guess counts only with a word of
-harm, death or despair in the message (safety_lexicon.yml's classifier_cues), and only
-above THRESHOLD, chosen from measured precision and recall (make safety-report).
+rest of the NLU data and the look-alikes are not; plus a larger corpus written for it
+(safety_training_corpus.yml) and the development half of the independent safety sets.
+Its guess counts above THRESHOLD with a word of harm, death or despair in the message
+(safety_lexicon.yml's classifier_cues), and above SURE_WITHOUT_CUE without one.
 """
 import re
 from functools import lru_cache
@@ -19,8 +20,11 @@ from bot.paths import PROJECT_ROOT
 from bot.safety import lexicon
 from bot.safety.text import fold
 
-# Chosen on the development half of tests/data/safety_eval (make safety-report).
-THRESHOLD = 0.6
+# Chosen by five-fold cross-validation on the development half of tests/data/safety_eval
+# (python -m bench.safety_tune): with a word of harm, death or despair the guess counts
+# from 0.7; without one, only from 0.95 (look-alike false alarms 4.3%, everyday 0%).
+THRESHOLD = 0.7
+SURE_WITHOUT_CUE = 0.95
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s+")
 
@@ -39,8 +43,36 @@ def _nlu_examples() -> List[Tuple[str, bool]]:
     return rows
 
 
-def training_rows() -> List[Tuple[str, bool]]:
-    rows = _nlu_examples()
+def _corpus_rows() -> List[Tuple[str, bool]]:
+    """The larger training corpus, written apart from the evaluation sets."""
+    path = PROJECT_ROOT / "data" / "content" / "safety_training_corpus.yml"
+    if not path.exists():
+        return []
+    corpus = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [(item["text"], True) for item in corpus.get("crisis") or []] + \
+        [(item["text"], False) for item in corpus.get("not_crisis") or []]
+
+
+def dev_rows(exclude_ids: frozenset = frozenset()) -> List[Tuple[str, bool]]:
+    """The development half of tests/data/safety_eval: the half meant for tuning, so the
+    model learns from it; the evaluation half is never read here."""
+    folder = PROJECT_ROOT / "tests" / "data" / "safety_eval"
+    if not folder.exists():
+        return []
+
+    def items(name: str, key: str = "items") -> List[dict]:
+        data = yaml.safe_load((folder / f"{name}.yml").read_text(encoding="utf-8")) or {}
+        return [item for item in data.get(key) or []
+                if item.get("split") == "dev" and item.get("id") not in exclude_ids]
+
+    rows = [(item["text"], True) for name in ("crisis", "crisis_long") for item in items(name)]
+    rows += [(" ".join(item["messages"]), True) for item in items("crisis_split")]
+    rows += [(item["text"], False) for name in ("lookalikes", "everyday") for item in items(name)]
+    return rows
+
+
+def training_rows(exclude_ids: frozenset = frozenset()) -> List[Tuple[str, bool]]:
+    rows = _nlu_examples() + _corpus_rows() + dev_rows(exclude_ids)
     for patterns in lexicon.crisis_patterns().values():
         rows += [(example, True) for _, example in patterns]
     rows += [(example, False) for _, example in lexicon.exclusion_patterns()]
@@ -49,13 +81,11 @@ def training_rows() -> List[Tuple[str, bool]]:
     return rows
 
 
-@lru_cache(maxsize=None)
-def model():
+def train(rows: List[Tuple[str, bool]]):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline, make_union
 
-    rows = training_rows()
     features = make_union(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1),
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=1),
@@ -65,13 +95,25 @@ def model():
     return pipeline
 
 
-def probability(text: str) -> float:
+@lru_cache(maxsize=None)
+def model():
+    return train(training_rows())
+
+
+def probability(text: str, fitted=None) -> float:
     """How likely the text is a crisis: the whole text and, for a long one, its most
     worrying sentence (a crisis sentence inside a long work story)."""
     pieces = [text] + ([s for s in _SENTENCE.split(text) if s.strip()] if len(text) > 200 else [])
-    scores = model().predict_proba([fold(piece) for piece in pieces])[:, 1]
+    scores = (fitted or model()).predict_proba([fold(piece) for piece in pieces])[:, 1]
     return float(max(scores))
 
 
+def decide(text: str, probability_: float, threshold: float = None, sure: float = None) -> bool:
+    """Without a word of harm, death or despair the classifier must be surer."""
+    threshold = THRESHOLD if threshold is None else threshold
+    sure = SURE_WITHOUT_CUE if sure is None else sure
+    return probability_ >= (threshold if lexicon.has_distress_cue(text) else sure)
+
+
 def is_crisis(text: str) -> bool:
-    return lexicon.has_distress_cue(text) and probability(text) >= THRESHOLD
+    return decide(text, probability(text))

@@ -20,11 +20,18 @@ def _patterns() -> Dict[str, List[Pattern]]:
     return {kind: [lexicon.compile_pattern(p) for p in scope[kind]] for kind in SCOPE_KINDS}
 
 
+@lru_cache(maxsize=None)
+def _unless() -> Dict[str, List[Pattern]]:
+    return {kind: [lexicon.compile_pattern(p) for p in pats]
+            for kind, pats in (load("safety").get("scope_unless") or {}).items()}
+
+
 def classify_scope(text: str) -> Optional[str]:
     """The kind of professional question the text asks, or None."""
     clean = fold(text)
     for kind, patterns in _patterns().items():
-        if any(pattern.search(clean) for pattern in patterns):
+        if any(pattern.search(clean) for pattern in patterns) and \
+                not any(pattern.search(clean) for pattern in _unless().get(kind, [])):
             return kind
     return None
 

@@ -73,8 +73,20 @@ def fold(text: str) -> str:
     text = " ".join(text.split())
     text = _LEET_WORD.sub(_unleet, text)
     text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
+    text = _kilometres(text)
     pattern, words = _replacements()
     return " ".join(pattern.sub(lambda m: words[m.group(0)], text).split())
+
+
+_KMS = re.compile(r"\b(\d[\d,.]*\s*)kms\b|\bkms\b(?=\s*(?:per|an hour|a day|/|away|from|to|of|each))")
+
+
+def _kilometres(text: str) -> str:
+    """"kms" is "kill myself" in chat slang, but kilometres after a number or in a
+    message about distances ("20 kms from the office")."""
+    if "kilomet" in text:
+        return re.sub(r"\bkms\b", "km", text)
+    return _KMS.sub(lambda m: (m.group(1) or "") + "km", text)
 
 
 # The old name: the rest of the code and the tests call it normalise.

@@ -1,0 +1,59 @@
+"""Choose the risk classifier's thresholds by cross-validation on the DEV half only.
+
+Five folds over the dev half of tests/data/safety_eval: each fold's items are left out of
+training (with everything else the classifier learns from) and read as the bot would
+(lexicon first, then the classifier). Prints recall on crises and false alarms on
+look-alikes and everyday requests for each pair (threshold with a cue word, threshold
+without). The evaluation half is never read.
+"""
+import random
+from typing import Dict, List
+
+from bot.safety import classifier, lexicon
+from bench.safety_report import load
+
+FOLDS = 5
+
+
+def dev_items() -> List[Dict]:
+    rows = []
+    for name, kind in (("crisis", True), ("crisis_long", True), ("lookalikes", False), ("everyday", False)):
+        rows += [{"id": i["id"], "text": i["text"], "crisis": kind, "set": name}
+                 for i in load(name)["items"] if i.get("split") == "dev"]
+    rows += [{"id": i["id"], "text": " ".join(i["messages"]), "crisis": True, "set": "crisis_split"}
+             for i in load("crisis_split")["items"] if i.get("split") == "dev"]
+    return rows
+
+
+def main() -> None:
+    rows = dev_items()
+    random.Random(0).shuffle(rows)
+    scored = []
+    for fold in range(FOLDS):
+        held = [row for index, row in enumerate(rows) if index % FOLDS == fold]
+        fitted = classifier.train(classifier.training_rows(frozenset(r["id"] for r in held)))
+        for row in held:
+            lex = bool(lexicon.categories_in(row["text"]))
+            look = lexicon.is_lookalike(row["text"])
+            scored.append((row, lex, look, classifier.probability(row["text"], fitted)))
+    crises = [s for s in scored if s[0]["crisis"]]
+    looks = [s for s in scored if s[0]["set"] == "lookalikes"]
+    everyday = [s for s in scored if s[0]["set"] == "everyday"]
+    print(f"dev, {FOLDS}-fold: {len(crises)} crises, {len(looks)} look-alikes, {len(everyday)} everyday")
+    for threshold in (0.5, 0.6, 0.7, 0.8):
+        for sure in (0.8, 0.9, 0.95, 1.01):
+            if sure < threshold:
+                continue
+
+            def alarm(s):
+                row, lex, look, p = s
+                return lex or (not look and classifier.decide(row["text"], p, threshold, sure))
+            recall = sum(map(alarm, crises)) / len(crises)
+            fa_look = sum(map(alarm, looks)) / len(looks)
+            fa_every = sum(map(alarm, everyday)) / len(everyday)
+            print(f"  cue>={threshold} no-cue>={sure}: recall {recall:.3f}  "
+                  f"look-alikes {fa_look:.3f}  everyday {fa_every:.3f}")
+
+
+if __name__ == "__main__":
+    main()
