@@ -1,0 +1,59 @@
+"""Dialogue act and control request of a message, by the phrase patterns in
+data/understanding/acts.yml (first match in file order wins)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import List, Optional, Pattern, Tuple
+
+from bot.understanding.details import load
+
+# Short answers that are answers, not filler, when the bot has just asked something.
+_SHORT_ANSWERS = re.compile(r"^(yes|no|yeah|yep|yup|nope|nah|sure|ok(ay)?|fine|maybe|not sure|"
+                            r"i guess|dunno|idk|right|alright|correct|exactly|definitely|absolutely)\W*$")
+
+
+def normalise(text: str) -> str:
+    text = (text or "").replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = text.replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> Tuple[List[Tuple[str, List[Pattern]]], List[Tuple[str, List[Pattern]]]]:
+    data = load("acts")
+    feelings = sorted((w.lower() for w in load("details")["feelings"]), key=len, reverse=True)
+    feeling_alt = "|".join(re.escape(w) for w in feelings)
+    controls = [(name, [re.compile(p) for p in patterns]) for name, patterns in data["controls"].items()]
+    acts = [(name, [re.compile(p.replace("FEELING", feeling_alt)) for p in patterns])
+            for name, patterns in data["acts"].items()]
+    return controls, acts
+
+
+def find_control(norm: str) -> Optional[Tuple[str, re.Match]]:
+    controls, _ = _compiled()
+    for name, patterns in controls:
+        for pattern in patterns:
+            match = pattern.search(norm)
+            if match:
+                return name, match
+    return None
+
+
+def find_act(norm: str, bot_asked: Optional[str]) -> Tuple[str, float]:
+    _, acts = _compiled()
+    words = len(norm.split())
+    if bot_asked and _SHORT_ANSWERS.match(norm):
+        return "answer", 0.8
+    for name, patterns in acts:
+        for pattern in patterns:
+            if not pattern.search(norm):
+                continue
+            if name == "social" and words > 6:
+                continue  # "hi, can you help me with my manager" is more than a greeting
+            if name == "question" and bot_asked and not norm.endswith("?") and words > 8:
+                continue  # a long reply opening with "is"/"do" is an answer
+            return name, (0.9 if name in ("filler", "correction", "complaint") else 0.8)
+    if bot_asked:
+        return "answer", 0.75
+    return "answer", 0.5
