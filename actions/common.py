@@ -50,6 +50,16 @@ def message_metadata(tracker: Tracker) -> Dict[str, Any]:
     return (tracker.latest_message or {}).get("metadata") or {}
 
 
+def demo_seed(tracker: Tracker, *salt: str) -> Optional[int]:
+    """A fixed seed for the coach's wording when the message carries a demo seed (metadata
+    `demo_seed`, sent by the page's demo runner and by REST clients running a workshop
+    script), else None (wording varies). See bot/demos.py."""
+    from bot.demos import turn_seed
+
+    return turn_seed(message_metadata(tracker).get("demo_seed"), text_of(tracker),
+                     len([e for e in tracker.events if e.get("event") == "user"]), *salt)
+
+
 def person_timezone(tracker: Tracker) -> Optional[str]:
     """The IANA time zone the channel reported (metadata `timezone` or Slack's `tz`)."""
     metadata = message_metadata(tracker)

@@ -7,8 +7,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (channel_of, fresh_slot, host, intent_of, now_utc, persona,
-                            person_timezone, say, text_of)
+from actions.common import (channel_of, demo_seed, fresh_slot, host, intent_of, now_utc,
+                            persona, person_timezone, say, text_of)
 from bot import goal_views
 from bot.progress import DONE, NOT_YET, PROGRESS, progress_kind
 from bot.store import StoreUnavailable, get_store
@@ -103,7 +103,8 @@ def _progress_reply(tracker: Tracker, goal: Dict[str, Any], progress: str, kind:
     from bot.personas import coach
 
     reply, _ = coach.outside_grow(COACH_PROGRESS_REPLIES[kind], goal.get("topic"), progress,
-                                  tracker.get_slot("asked_questions") or [])
+                                  tracker.get_slot("asked_questions") or [],
+                                  seed=demo_seed(tracker, "progress"))
     return reply
 
 

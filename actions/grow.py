@@ -7,13 +7,21 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (confidence_of, fresh_slot, host, intent_of, now_utc,
+from actions.common import (confidence_of, demo_seed, fresh_slot, host, intent_of, now_utc,
                             person_timezone, say, text_of, topic_of)
 from bot import safety
-from bot.personas import coach
+from bot.personas import coach, explain
 from bot.personas.recommend import recommend
 
 FORM = "grow_form"
+# A turn around GROW rather than a GROW answer (the contract, staying with a feeling,
+# readiness, repair...): asked through this slot while coach_state has a move queued.
+EXPLORE = "grow_explore"
+# The coach's own memory of the conversation (bot/personas/listen.py decides the moves):
+# {"queue": [moves still to ask], "key": words to stay with, "turn": coach turns so far,
+#  "reflected_at": the turn of the last reflection, "contract", "takeaway", "notes",
+#  "goal_probes", "confirm": a detail to confirm}.
+STATE = "coach_state"
 # A featurized flag: rules continue into the form when an action sets it (data/rules/grow.yml).
 GROW_REQUESTED = "grow_requested"
 # A plea for advice or for the mentor, too unsure to interrupt GROW, is still a plea; but
@@ -70,8 +78,41 @@ def start_grow_events(opening: str, topic: Optional[str]) -> List[EventType]:
         SlotSet("grow_last_slot", slot),
         SlotSet("grow_retry", None),
         SlotSet("topic", topic),
+        SlotSet(STATE, {"queue": ["contract"], "turn": 0, "reflected_at": -9}),
+        SlotSet(EXPLORE, None),
         SlotSet(GROW_REQUESTED, True),
     ]
+
+
+def coach_state(tracker: Tracker) -> Dict[str, Any]:
+    state = tracker.get_slot(STATE)
+    return dict(state) if isinstance(state, dict) else {"queue": [], "turn": 0, "reflected_at": -9}
+
+
+def reading_of(tracker: Tracker) -> Any:
+    """The understanding reading of the latest message (NLU parse data), if any."""
+    data = (tracker.latest_message or {}).get("reading")
+    if not data:
+        return None
+    try:
+        from bot.understanding.reading import Reading
+        return Reading.from_dict(data) if isinstance(data, dict) else data
+    except Exception:  # the reading is optional; the coach's own patterns still apply
+        return None
+
+
+def _topic_in(text: Optional[str]) -> Optional[str]:
+    """The topic the person's own words name (topics.yml phrases), else None: their words
+    outrank the classifier, and when they name none the coach does not guess."""
+    import re
+
+    from bot.topics import topic_phrases
+
+    low = (text or "").lower()
+    for topic, phrases in topic_phrases().items():
+        if any(re.search(r"(?<![a-z])" + re.escape(p.lower()) + r"(?![a-z])", low) for p in phrases):
+            return topic
+    return None
 
 
 class ActionSetGoal(Action):
@@ -200,9 +241,9 @@ class AskGrowSlot(Action, ABC):
         reply, question_id = coach.ask(
             slot, tracker.get_slot("topic"), asked,
             previous_answer=previous if (new_stage and not retry) else None,
-            retry=retry, commitment=commitment,
+            retry=retry, commitment=commitment, seed=demo_seed(tracker, slot),
         )
-        say(dispatcher, reply)
+        say(dispatcher, explain.tag_halves(reply, slot, question_id))
         if question_id:
             asked.append(question_id)
         return [SlotSet("asked_questions", asked), SlotSet("grow_retry", None),
@@ -238,7 +279,7 @@ class ActionGrowComplete(Action):
         )
         if goal is None:  # store unavailable: keep every answer so "continue" can retry
             return [SlotSet(GROW_REQUESTED, False)]
-        say(dispatcher, coach.summary(values))
+        say(dispatcher, coach.summary(values, seed=demo_seed(tracker, "summary")))
         return [SlotSet(slot, None) for slot in coach.GROW_SLOTS] + [
             SlotSet("last_goal_id", float(goal["id"])), SlotSet("expecting", "followup_when"),
             SlotSet("advice_requests", 0.0), SlotSet(GROW_REQUESTED, False),

@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import fresh_slot, host, persona, say, text_of, topic_of
+from actions.common import demo_seed, fresh_slot, host, persona, say, text_of, topic_of
 from actions.mentor_answers import ANSWER_KINDS, mentor_answer
 from actions.personas import meet_mentor
 from bot.personas import coach, roleplay
@@ -28,7 +28,8 @@ def _coach_turns_back(dispatcher: CollectingDispatcher, tracker: Tracker, plea: 
     count = int(tracker.get_slot("advice_requests") or 0) + 1
     kind = plea if count < 2 else "advice_plea_repeat"
     asked = list(tracker.get_slot("asked_questions") or [])
-    reply, question_id = coach.outside_grow(kind, topic_of(tracker), text_of(tracker), asked)
+    reply, question_id = coach.outside_grow(kind, topic_of(tracker), text_of(tracker), asked,
+                                            seed=demo_seed(tracker, kind))
     say(dispatcher, reply)
     events: List[EventType] = [SlotSet("advice_requests", float(count)),
                                SlotSet("asked_questions", asked + ([question_id] if question_id else []))]
@@ -131,7 +132,8 @@ class ActionSharePlan(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if persona(tracker) == "coach":
             asked = list(tracker.get_slot("asked_questions") or [])
-            reply, question_id = coach.outside_grow("plan_shared", topic_of(tracker), text_of(tracker), asked)
+            reply, question_id = coach.outside_grow("plan_shared", topic_of(tracker), text_of(tracker), asked,
+                                                    seed=demo_seed(tracker, "plan_shared"))
             say(dispatcher, reply)
             return [SlotSet("asked_questions", asked + ([question_id] if question_id else []))]
         events = as_mentor(dispatcher, tracker, "plan")

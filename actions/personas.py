@@ -6,11 +6,11 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (fresh_slot, host, intent_of, last_bot_metadata, last_turn_metadata,
-                            persona, say, text_of, topic_of, user_texts)
+from actions.common import (demo_seed, fresh_slot, host, intent_of, persona, say, text_of,
+                            topic_of, user_texts)
 from actions.grow import GROW_REQUESTED, grow_in_progress
 from actions.mentor_answers import advise_on, mentor_without_topic
-from bot.personas import coach, mentor
+from bot.personas import coach, explain, mentor
 from bot.personas.recommend import recommend
 
 # When no topic was recognised, the comparison still needs something concrete to show.
@@ -48,7 +48,8 @@ def switch_to(dispatcher: CollectingDispatcher, tracker: Tracker, new: str) -> L
     if grow_in_progress(tracker):
         return events + [SlotSet("grow_retry", "resume"), SlotSet(GROW_REQUESTED, True)]
     reply, question_id = coach.outside_grow("opening", topic, text_of(tracker),
-                                            tracker.get_slot("asked_questions") or [])
+                                            tracker.get_slot("asked_questions") or [],
+                                            seed=demo_seed(tracker, "opening"))
     say(dispatcher, reply)
     asked = list(tracker.get_slot("asked_questions") or []) + ([question_id] if question_id else [])
     return events + [SlotSet("asked_questions", asked), SlotSet("expecting", "coach_goal")]
@@ -87,25 +88,41 @@ class ActionWhichStyle(Action):
         say(dispatcher, result.reply)
         if result.role is None:
             return [SlotSet("expecting", None if already_asked else "style_situation")]
-        return [SlotSet("expecting", None), SlotSet("offer", f"start:{result.role}")]
+        # "both" offers its starting role; "yes" begins there.
+        return [SlotSet("expecting", None), SlotSet("offer", f"start:{result.start}")]
 
 
 class ActionExplainTechnique(Action):
+    """"Why did you ask that?": the technique of the coach's or mentor's latest turn and
+    why it was used on what the person said (both halves of a message that reflects and
+    asks; both roles after a comparison). "What did the mentor tell me?": a recap."""
+
     def name(self) -> Text:
         return "action_explain_technique"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        # The coach's or mentor's message of the last turn, not the host's lines around
-        # it; after a comparison, where both spoke, both are explained.
-        spoke = {m["persona"]: m for m in last_turn_metadata(tracker) if m.get("persona") in ("coach", "mentor")}
-        previous = list(spoke.values()) or [last_bot_metadata(tracker)]
-        say(dispatcher, host().explain_techniques([(m.get("technique"), m.get("persona")) for m in previous]))
+        wanted = host().recap_persona(text_of(tracker))
+        if wanted:
+            turn = explain.latest_turn(tracker.events, [wanted])
+            say(dispatcher, host().recap(wanted, turn.texts(wanted)))
+            return []
+        turn = explain.latest_turn(tracker.events)
+        say(dispatcher, host().explain_why(turn.metadata, turn.words))
         return []
 
 
 def _situation(tracker: Tracker) -> Optional[str]:
-    """The situation to compare on: this message if it has one, else the one before."""
+    """The situation to compare on: the one the page's Compare control sends with the
+    request (entity `situation`), this message if it has one, else the one before. A
+    button payload ("/compare_answers") is not a message of the person's, so then the
+    situation is their message before it."""
+    given = [e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
+             if e.get("entity") == "situation" and isinstance(e.get("value"), str)]
+    if given and given[0].strip():
+        return given[0].strip()
     texts = user_texts(tracker)
+    if text_of(tracker).startswith("/"):
+        return texts[-1] if texts else None
     current = texts[-1] if texts else ""
     if fresh_slot(tracker, "expecting") == "compare_situation" or len(current.split()) > 12:
         return current
@@ -126,10 +143,13 @@ class ActionCompareAnswers(Action):
         topic = topic_of(tracker) or COMPARE_FALLBACK_TOPIC
         asked = list(tracker.get_slot("asked_questions") or [])
         say(dispatcher, host().compare_intro(situation))
-        coach_reply, question_id = coach.ask("grow_goal", topic, asked, previous_answer=situation)
-        say(dispatcher, coach_reply)
+        coach_reply, question_id = coach.ask("grow_goal", topic, asked, previous_answer=situation,
+                                             seed=demo_seed(tracker, "compare"))
         turn = advise_on(tracker, topic, situation)
-        say(dispatcher, turn.replies[0])
+        # Tagged as parts of the comparison: the page shows them side by side, and they
+        # do not change who the person is talking to (the persona slot stays as it was).
+        say(dispatcher, host().compare_part(explain.tag_halves(coach_reply, "grow_goal", question_id), "coach"))
+        say(dispatcher, host().compare_part(turn.replies[0], "mentor"))
         say(dispatcher, host().compare_outro())
         return [SlotSet("expecting", None), SlotSet("advice_given", turn.given),
                 SlotSet("asked_questions", asked + ([question_id] if question_id else []))]
@@ -145,7 +165,8 @@ class ActionItDepends(Action):
         role = persona(tracker)
         if role == "coach":
             reply, _ = coach.outside_grow("it_depends", topic_of(tracker), text_of(tracker),
-                                          tracker.get_slot("asked_questions") or [])
+                                          tracker.get_slot("asked_questions") or [],
+                                          seed=demo_seed(tracker, "it_depends"))
             say(dispatcher, reply)
             return []
         if role == "mentor":
@@ -157,4 +178,4 @@ class ActionItDepends(Action):
                     + mentor_without_topic(dispatcher, tracker, "advice"))
         result = recommend(user_texts(tracker))
         say(dispatcher, result.reply)
-        return [SlotSet("offer", f"start:{result.role}")] if result.role else []
+        return [SlotSet("offer", f"start:{result.start}")] if result.start else []

@@ -7,8 +7,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (fresh_slot, host, intent_of, persona, say, text_of, topic_of,
-                            user_texts)
+from actions.common import (demo_seed, fresh_slot, host, intent_of, persona, say, text_of,
+                            topic_of, user_texts)
 from actions.grow import decided, grow_in_progress, resume_or_offer, start_grow_events
 from actions.mentor_answers import MORE_ADVICE_OFFER, mentor_answer, wants_more_advice
 from actions.mentoring import as_mentor
@@ -148,7 +148,8 @@ class ActionInform(Action):
                 return resume_or_offer(dispatcher, tracker)
             if coach.classify_answer(text, "grow_goal") == "ok":
                 return start_grow_events(text, topic_of(tracker))
-            reply, _ = coach.outside_grow("opening", topic_of(tracker), text, tracker.get_slot("asked_questions") or [])
+            reply, _ = coach.outside_grow("opening", topic_of(tracker), text, tracker.get_slot("asked_questions") or [],
+                                         seed=demo_seed(tracker, "opening"))
             say(dispatcher, reply)
             return [SlotSet("expecting", "coach_goal")]
         if role == "mentor":
@@ -164,7 +165,7 @@ class ActionInform(Action):
         recommender picks (the coach when the cues do not settle it, since questions are
         how a situation becomes a goal), said plainly with how to change it."""
         recommendation = recommend(user_texts(tracker))
-        role = recommendation.role or "coach"
+        role = recommendation.start or "coach"
         reason = recommendation.reason_key or "situation"
         if role == "mentor":
             return as_mentor(dispatcher, tracker, reason) + mentor_answer(dispatcher, tracker, "advice")

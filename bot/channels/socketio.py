@@ -6,7 +6,8 @@ reload. Pushed messages (follow-ups via trigger_intent) go to the session's room
 
 The blueprint also serves the web chat page (web/static/), the pinned socket.io client
 (web/node_modules, installed from web/package-lock.json; never a CDN) and two small JSON
-routes the page needs: a session's past messages (for a reload) and its goals.
+routes the page needs: a session's past messages (for a reload) and its goals, and the
+workshop demo scripts (bot/demos.py).
 
 The page knows its session id (32 hex digits, handed out by the server); the person's
 sender id is `web:<session id>` (bot/channels/identity.py), a namespace no other channel
@@ -216,6 +217,12 @@ class MetadataSocketIOInput(SocketIOInput):
                 logger.error("Web chat file missing: %s (run `make run` to install it)", path)
                 return response.json({"error": f"{name} is not installed; run `make run`"}, status=404)
             return await response.file(path, headers=PAGE_HEADERS, mime_type=mime_type)
+
+        @webhook.route("/demos", methods=["GET"])
+        async def demo_scripts(_: Request) -> HTTPResponse:
+            from bot.demos import demos  # the workshop scripts of data/demos/ (page: Demos)
+
+            return response.json({"demos": demos()}, headers={"Cache-Control": "no-cache"})
 
         @webhook.route("/history", methods=["POST"])
         async def history(request: Request) -> HTTPResponse:

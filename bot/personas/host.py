@@ -135,6 +135,98 @@ def explain_techniques(spoken: List[Tuple[Optional[str], Optional[str]]]) -> Rep
     return _say(" ".join(dict.fromkeys(lines)), "explanation")
 
 
+def _quote(words: Optional[str], limit: int) -> str:
+    """The person's own words, on one line and at most `limit` words, for a quote."""
+    text = " ".join((words or "").replace('"', "'").split()).rstrip(".!?,;: ")
+    parts = text.split(" ")
+    if len(parts) > limit:
+        text = " ".join(parts[:limit]).rstrip(".!?,;: ") + "..."
+    return text
+
+
+def _label(technique: str) -> str:
+    """"a powerful question" -> "powerful question", for "Coach, powerful question: ..."."""
+    name = _text()["techniques"]["items"][technique]["name"]
+    return re.sub(r"^(?:a|an) ", "", name)
+
+
+def _why_reason(technique: str, metadata: Dict, words: str) -> str:
+    from bot.personas.coach import STAGE_OF  # imported here: the coach engine loads its bank
+
+    content = _text()["why"]
+    reasons = content["reasons"]
+    stage = STAGE_OF.get(metadata.get("grow_slot") or "")
+    if technique != "reflection" and stage in content["stages"]:
+        template = content["stages"][stage]
+    else:
+        template = reasons.get(technique)
+    if template is None:
+        return _text()["techniques"]["items"][technique]["meaning"]
+    return template.format(words=words)
+
+
+def explain_why(spoken: Sequence[Dict], words: Optional[str]) -> Reply:
+    """Why the coach or the mentor answered the person the way they did: for each of their
+    messages in the last turn (metadata persona, technique, and `parts` for a message in
+    two halves), the technique and the reason for using it on what the person said
+    (`words`, their message before it)."""
+    content = _text()["why"]
+    quoted = _quote(words, int(content["quote_words"])) or content["no_words"]
+    lines: List[str] = []
+    for metadata in spoken:
+        persona = metadata.get("persona")
+        halves = metadata.get("parts") if isinstance(metadata.get("parts"), list) else None
+        for half in halves or [metadata]:
+            technique = half.get("technique")
+            if persona not in content["who"] or _technique_owner(technique or "") != persona:
+                continue
+            lines.append(content["line"].format(who=content["who"][persona], label=_label(technique),
+                                                reason=_why_reason(technique, metadata, quoted)))
+    if not lines:
+        return _say(content["nothing"], "explanation")
+    return _say("\n".join(dict.fromkeys(lines)), "explanation")
+
+
+@lru_cache(maxsize=None)
+def _recap_pattern() -> Pattern[str]:
+    return _word_pattern(_text()["recap"]["words"])
+
+
+def recap_persona(text: str) -> Optional[str]:
+    """"What did the mentor tell me?" -> "mentor": the role whose words the person wants
+    summed up, or None when the message asks something else (e.g. why)."""
+    text = (text or "").lower().replace("\u2019", "'")
+    if not _recap_pattern().search(text):
+        return None
+    coach_at, mentor_at = text.find("coach"), text.find("mentor")
+    if coach_at >= 0 and (mentor_at < 0 or coach_at < mentor_at):
+        return "coach"
+    return "mentor"
+
+
+def _gist(line: str, limit: int) -> str:
+    """The first sentence of a line that says something (list numbers, echoes of the
+    person's words and list introductions dropped), at most `limit` words; "" if none."""
+    skip = tuple(_text()["recap"]["skip"])
+    line = re.sub(r"^\s*(?:\d+[.)]|[-*])\s*", "", line.strip())
+    for sentence in re.split(r"(?<=[.!?])\s+", line):
+        if sentence and not sentence.startswith(skip) and not sentence.endswith(":"):
+            return _quote(sentence, limit) + ("" if sentence.endswith("?") else ".")
+    return ""
+
+
+def recap(persona: str, messages: Sequence[str]) -> Reply:
+    """The gist of what `persona` said in its latest turn: the first sentence of each line."""
+    content = _text()["recap"]
+    limit = int(content["max_words"])
+    items = [_gist(line, limit) for message in messages for line in message.split("\n") if line.strip()]
+    items = [item for item in dict.fromkeys(items) if item.strip(".")]
+    if not items:
+        return _say(content["none"][persona], "explanation")
+    lines = [content["intro"][persona]] + [content["item"].format(text=item) for item in items]
+    return _say("\n".join(lines), "explanation")
+
+
 def switch_announcement(new_persona: str, topic: Optional[str]) -> Reply:
     """One line on what the new role will do differently, naming the topic if there is one."""
     lines = _text()["switch"][new_persona]
@@ -153,18 +245,31 @@ def auto_role_announcement(persona: str, reason_key: str) -> Reply:
                                        does=content["does"][persona]), "recommendation")
 
 
+# metadata.compare of a comparison's messages: the page lays them out side by side.
+COMPARE_PARTS = ("intro", "coach", "mentor", "debrief")
+
+
+def compare_part(reply: Reply, part: str) -> Reply:
+    """`reply` marked as one part of a comparison (metadata `compare`)."""
+    if part not in COMPARE_PARTS:
+        raise ValueError(f"unknown comparison part {part!r}")
+    reply.extra["compare"] = part
+    return reply
+
+
 def compare_intro(situation: str) -> Reply:
+    """The comparison's first message; an empty situation asks for one (not yet a part)."""
     content = _text()["compare"]
     situation = " ".join((situation or "").split())
     if not situation:
         return _say(content["intro_plain"], "explanation")
     if len(situation) > SITUATION_LIMIT:
         situation = situation[:SITUATION_LIMIT].rsplit(" ", 1)[0] + "..."
-    return _say(content["intro"].format(situation=situation), "explanation")
+    return compare_part(_say(content["intro"].format(situation=situation), "explanation"), "intro")
 
 
 def compare_outro() -> Reply:
-    return _say(_text()["compare"]["outro"], "explanation")
+    return compare_part(_say(_text()["compare"]["outro"], "explanation"), "debrief")
 
 
 def fallback() -> Reply:

@@ -202,7 +202,9 @@ def test_every_content_string_is_used_without_stray_braces():
     """Any brace in host.yml must be one of the placeholders host.py fills."""
     allowed = {"{situation}", "{limit}", "{topic}", "{role}", "{other}", "{reason}", "{does}",
                "{owner}", "{name}", "{meaning}", "{dimension}", "{values}", "{value}",
-               "{goal}", "{more}", "{count}"}
+               "{goal}", "{more}", "{count}",
+               # why-explanations and recaps (explain_why, recap)
+               "{who}", "{label}", "{words}", "{text}"}
 
     def strings(node):
         if isinstance(node, dict):
