@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import (confidence_of, demo_seed, fresh_slot, host, intent_of, now_utc,
                             person_timezone, say, text_of, topic_of)
 from bot import safety
-from bot.personas import coach, explain
+from bot.personas import coach, explain, listen
 from bot.personas.recommend import recommend
 
 FORM = "grow_form"
@@ -170,24 +170,45 @@ class ValidateGrowForm(FormValidationAction):
             return {}
         return {slot: text_of(tracker)}
 
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        """GROW is a map, not a form: a queued move (stay with a feeling, readiness,
+        repair...) is asked first, through grow_explore; otherwise the first GROW slot
+        still empty. A slot the person already answered in passing is never asked."""
+        order = [slot for slot in domain_slots if slot != EXPLORE]
+        if coach_state(tracker).get("queue"):
+            return [EXPLORE] + order
+        return order
+
     def _check(self, slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
         text = value if isinstance(value, str) else ("" if value is None else str(value))
         intent = intent_of(tracker)
+        state = coach_state(tracker)
         if (intent in ADVICE_INTENTS and confidence_of(tracker) >= PLEA_CONFIDENCE) or coach.is_plea(text):
             count = int(tracker.get_slot("advice_requests") or 0) + 1
             retry = "advice_plea" if count < 2 else "advice_plea_repeat"
             # The repeated plea offers the mentor; "yes" then switches (OverridePolicy).
             return {slot: None, "grow_retry": retry, "advice_requests": float(count),
                     "offer": "mentor" if count >= 2 else None}
+        move = listen.move_of(text, reading_of(tracker))
+        if move.kind not in ("answer", "space") or (slot == EXPLORE and move.kind == "space"):
+            if not (slot == EXPLORE and state.get("queue", [None])[0] in ("readiness_options", "readiness_will")
+                    and listen.ready_to_move_on(text) is not None):
+                return self._control(slot, move, state, tracker)
+        if slot == EXPLORE:
+            return self._explore_answer(text, move, state, tracker)
         if intent == "set_goal" and slot != "grow_goal":
             new_topic = topic_of(tracker)
-            if new_topic and new_topic != tracker.get_slot("topic"):
-                # A change of topic: start GROW again on the new goal.
+            if new_topic and new_topic != tracker.get_slot("topic") and _topic_in(text) == new_topic:
+                # A change of topic in the person's own words: start GROW again on it.
                 cleared = {s: None for s in coach.GROW_SLOTS}
                 return {**cleared, "grow_goal": text, "topic": new_topic,
-                        "grow_last_answer": text, "grow_last_slot": "grow_goal"}
+                        "grow_last_answer": text, "grow_last_slot": "grow_goal",
+                        STATE: {**state, "queue": []}}
         if coach.says_carry_on(text, offered=bool(fresh_slot(tracker, "offer"))):
             return {slot: None, "grow_retry": "carry_on", "offer": None}
+        if move.kind == "space":
+            return {slot: None, "grow_retry": "space"}
         kind = coach.classify_answer(text, slot)
         if kind in ("vague", "empty"):
             return {slot: None, "grow_retry": "vague"}
@@ -198,12 +219,158 @@ class ValidateGrowForm(FormValidationAction):
             if score is None:
                 return {slot: None, "grow_retry": "vague"}
             text = str(score)
-        return {slot: text, "grow_retry": None, "grow_last_answer": text, "grow_last_slot": slot}
+        queue = list(state.get("queue") or [])
+        if slot == "grow_goal" and coach.describes_situation(text) and int(state.get("goal_probes") or 0) < 2:
+            # Explore until the person states what they want: what is happening is Reality.
+            reality = tracker.get_slot("grow_reality")
+            return {slot: None, "grow_reality": f"{reality} {text}" if reality else text,
+                    "grow_retry": None, "grow_last_answer": text, "grow_last_slot": "grow_reality",
+                    STATE: {**state, "queue": ["explore_goal"] + queue,
+                            "goal_probes": int(state.get("goal_probes") or 0) + 1,
+                            "key": move.key.as_dict() if move.key else None}}
+        filled = {slot: text, "grow_retry": None, "grow_last_answer": text, "grow_last_slot": slot}
+        state["confirm"] = None
+        if coach.STAGE_OF[slot] == "will":
+            filled.update(self._given(slot, text, state, tracker))
+        if move.key is not None:
+            queue.append("stay")
+            state["key"] = move.key.as_dict()
+        if slot == "grow_reality" and not tracker.get_slot("grow_options"):
+            queue.append("readiness_options")
+        elif slot == "grow_options" and not tracker.get_slot("grow_first_step"):
+            queue.append("readiness_will")
+        values = {**grow_values(tracker), **{k: v for k, v in filled.items() if k in coach.GROW_SLOTS}}
+        if all(values.get(s) for s in coach.GROW_SLOTS) and not state.get("took_away"):
+            queue.append("takeaway")
+        return {**filled, STATE: {**state, "queue": queue}}
+
+    @staticmethod
+    def _given(slot: str, text: str, state: Dict[str, Any], tracker: Tracker) -> Dict[Text, Any]:
+        """A date or an obstacle the person already gave fills its slot, to be confirmed
+        rather than asked again; a named person rules out "who..." questions."""
+        details = listen.given_details(text, now_utc(), person_timezone(tracker), reading_of(tracker))
+        filled: Dict[Text, Any] = {}
+        confirm: Dict[str, str] = {}
+        if details.get("when") and slot != "grow_deadline" and not tracker.get_slot("grow_deadline"):
+            filled["grow_deadline"] = details["when"]
+            confirm["when"] = details["when"]
+        if details.get("obstacle") and slot != "grow_obstacle" and not tracker.get_slot("grow_obstacle"):
+            filled["grow_obstacle"] = details["obstacle"]
+        if details.get("person"):
+            confirm["person"] = details["person"]
+        state["confirm"] = confirm or None
+        return filled
+
+    def _control(self, slot: str, move: listen.Move, state: Dict[str, Any],
+                 tracker: Tracker) -> Dict[Text, Any]:
+        """Moves that are not an answer: each takes effect in this same turn."""
+        queue = [m for m in state.get("queue") or [] if m == "takeaway"]
+        cleared = {s: None for s in coach.GROW_SLOTS}
+        base = {slot: None, "grow_last_answer": None, "grow_last_slot": None}
+        if move.kind == "repair":
+            return {**base, "grow_retry": None, EXPLORE: None,
+                    STATE: {**state, "queue": ["repair"], "key": None}}
+        if move.kind == "topic_change":
+            focus = move.focus
+            events = {**base, **cleared, EXPLORE: None, "grow_retry": "topic_change",
+                      "topic": _topic_in(focus), "grow_last_answer": focus,
+                      STATE: {**state, "queue": [], "key": None, "took_away": False,
+                              "goal_probes": 1, "focus": focus}}
+            if focus:
+                events["grow_reality"] = focus
+            return events
+        if move.kind == "start_over":
+            return {**base, **cleared, EXPLORE: None, "grow_retry": "start_over", "topic": None,
+                    STATE: {**state, "queue": [], "key": None, "took_away": False, "goal_probes": 0}}
+        if move.kind == "step_back":
+            here = coach.STAGE_OF.get(slot) or coach.STAGE_OF.get(state.get("last_slot") or "", "reality")
+            index = max(coach.STAGES.index(here) - 1, 0)
+            back = [s for s in coach.GROW_SLOTS if coach.STAGES.index(coach.STAGE_OF[s]) >= index
+                    and s != "grow_goal"]
+            return {**base, **{s: None for s in back}, EXPLORE: None, "grow_retry": "step_back",
+                    STATE: {**state, "queue": [], "key": None}}
+        if move.kind == "dont_know_want":
+            return {**base, "grow_goal": None, "grow_measure": None, EXPLORE: None,
+                    "grow_retry": "dont_know_want", STATE: {**state, "queue": [], "key": None}}
+        if move.kind == "hold":
+            held = slot if slot != EXPLORE else state.get("held_at")
+            follow = []
+            if held and coach.STAGE_OF.get(held) == "options":
+                follow = ["readiness_options"]
+            elif held and coach.STAGE_OF.get(held) == "will":
+                follow = ["readiness_will"]
+            elif state.get("queue") and state["queue"][0] in ("readiness_options", "readiness_will"):
+                follow = [state["queue"][0]]
+            return {**base, EXPLORE: None, "grow_retry": None,
+                    STATE: {**state, "queue": ["hold"] + follow + queue, "held_at": held,
+                            "key": move.key.as_dict() if move.key else None}}
+        if move.kind == "checkin":
+            rest = [m for m in state.get("queue") or [] if m != "checkin"]
+            return {**base, EXPLORE: None, "grow_retry": None,
+                    STATE: {**state, "queue": ["checkin"] + rest}}
+        # space
+        return {**base, "grow_retry": "space"}
+
+    def _explore_answer(self, text: str, move: listen.Move, state: Dict[str, Any],
+                        tracker: Tracker) -> Dict[Text, Any]:
+        queue = list(state.get("queue") or [])
+        pending = queue.pop(0) if queue else None
+        notes = list(state.get("notes") or [])[-8:]
+        done = {EXPLORE: None, "grow_retry": None, "grow_last_answer": None, "grow_last_slot": None}
+        if pending in ("readiness_options", "readiness_will"):
+            ready = listen.ready_to_move_on(text)
+            if ready is False:
+                return {**done, STATE: {**state, "queue": ["hold", pending] + queue, "key": None}}
+            if ready is None and coach.classify_answer(text) == "ok":
+                # An answer with content: an option, or a step, already.
+                slot = "grow_options" if pending == "readiness_options" else "grow_first_step"
+                filled = {**done, slot: text, "grow_last_answer": text, "grow_last_slot": slot}
+                if slot == "grow_options":
+                    queue.insert(0, "readiness_will")
+                else:
+                    filled.update(self._given(slot, text, state, tracker))
+                return {**filled, STATE: {**state, "queue": queue}}
+            return {**done, STATE: {**state, "queue": queue, "key": None}}
+        kind = coach.classify_answer(text)
+        if pending == "contract" and kind in ("vague", "empty", "dont_know"):
+            return {EXPLORE: None, "grow_retry": "vague" if kind != "dont_know" else "dont_know",
+                    STATE: {**state, "queue": [pending] + queue}}
+        if pending == "repair":
+            if coach.says_carry_on(text, offered=True):
+                return {**done, STATE: {**state, "queue": queue}}
+            # A fresh start on what the person wants now, in their words.
+            cleared = {s: None for s in coach.GROW_SLOTS}
+            slot = "grow_reality" if coach.describes_situation(text) else "grow_goal"
+            return {**done, **cleared, slot: text, "topic": _topic_in(text) or tracker.get_slot("topic"),
+                    "grow_last_answer": text, "grow_last_slot": slot,
+                    STATE: {**state, "queue": [], "key": None, "took_away": False,
+                            "goal_probes": 1}}
+        if pending == "explore_goal":
+            if not coach.describes_situation(text) or int(state.get("goal_probes") or 0) >= 2:
+                return {**done, "grow_goal": text, "grow_last_answer": text, "grow_last_slot": "grow_goal",
+                        STATE: {**state, "queue": queue, "goal_probes": 2}}
+            reality = tracker.get_slot("grow_reality")
+            return {**done, "grow_reality": f"{reality} {text}" if reality else text,
+                    STATE: {**state, "queue": ["explore_goal"] + queue,
+                            "goal_probes": int(state.get("goal_probes") or 0) + 1}}
+        update: Dict[str, Any] = {"queue": queue, "notes": notes + [text], "key": None}
+        if pending == "contract":
+            update["contract"] = text
+        elif pending == "takeaway":
+            update["takeaway"] = text
+            update["took_away"] = True
+        elif pending in ("stay", "hold", "checkin") and move.key is not None \
+                and move.key.as_dict() != state.get("key") and state.get("stayed", 0) < 1:
+            # A new feeling or insight in the answer: stay with it once more.
+            update.update(queue=["stay"] + queue, key=move.key.as_dict(), stayed=1)
+        if pending != "stay" and "stayed" not in update:
+            update["stayed"] = 0
+        return {**done, STATE: {**state, **update}}
 
     def __getattr__(self, attribute: str) -> Any:
         # extract_<slot> and validate_<slot> for every GROW slot, through one method each.
         kind, _, slot = attribute.partition("_")
-        if slot not in coach.GROW_SLOTS:
+        if slot not in coach.GROW_SLOTS and slot != EXPLORE:
             raise AttributeError(attribute)
         if kind == "extract":
             def extract_slot(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -234,21 +401,67 @@ class AskGrowSlot(Action, ABC):
         slot = self.slot_name()
         asked = list(tracker.get_slot("asked_questions") or [])
         retry = tracker.get_slot("grow_retry")
-        last_slot = tracker.get_slot("grow_last_slot")
         previous = tracker.get_slot("grow_last_answer")
-        new_stage = last_slot and (last_slot == "grow_goal" or coach.STAGE_OF.get(last_slot) != coach.STAGE_OF[slot])
+        state = coach_state(tracker)
         commitment = coach.parse_scale(tracker.get_slot("grow_commitment") or "")
+        may_reflect = _may_reflect(state)
         reply, question_id = coach.ask(
             slot, tracker.get_slot("topic"), asked,
-            previous_answer=previous if (new_stage and not retry) else None,
+            previous_answer=previous if retry in (None, "resume") else None,
             retry=retry, commitment=commitment, seed=demo_seed(tracker, slot),
+            confirm=state.get("confirm"), focus=previous if retry == "topic_change" else None,
+            may_reflect=may_reflect,
         )
         say(dispatcher, explain.tag_halves(reply, slot, question_id))
-        if question_id:
+        if question_id and retry != "topic_change":
             asked.append(question_id)
         return [SlotSet("asked_questions", asked), SlotSet("grow_retry", None),
                 SlotSet("grow_last_answer", None), SlotSet("grow_last_slot", None),
+                SlotSet(STATE, _after_turn(state, reply)),
                 SlotSet(GROW_REQUESTED, False)]
+
+
+def _may_reflect(state: Dict[str, Any]) -> bool:
+    """At most one reflection in listening.reflect_every coach turns."""
+    every = int(coach.load("coach")["listening"]["reflect_every"])
+    return int(state.get("turn") or 0) - int(state.get("reflected_at") or -9) >= every
+
+
+def _after_turn(state: Dict[str, Any], reply: Any) -> Dict[str, Any]:
+    turn = int(state.get("turn") or 0) + 1
+    updated = {**state, "turn": turn, "confirm": None}
+    if reply.technique == "reflection":
+        updated["reflected_at"] = turn
+    return updated
+
+
+class ActionAskGrowExplore(Action):
+    """A turn around GROW (coach_state's queued move): the contract, staying with a feeling
+    or an insight, holding, repair, readiness to move on, a check-in, the takeaway."""
+
+    def name(self) -> Text:
+        return f"action_ask_{EXPLORE}"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        state = coach_state(tracker)
+        queue = state.get("queue") or []
+        retry = tracker.get_slot("grow_retry")
+        asked = list(tracker.get_slot("asked_questions") or [])
+        if retry == "space":
+            reply, question_id = coach.ask("grow_reality", None, [], retry="space",
+                                           seed=demo_seed(tracker, EXPLORE))
+        else:
+            kind = queue[0] if queue else "hold"
+            reply, question_id = coach.explore(
+                kind, tracker.get_slot("topic"), asked,
+                key=listen.KeyWords.from_dict(state.get("key")),
+                seed=demo_seed(tracker, EXPLORE), may_reflect=_may_reflect(state),
+                retry=retry)
+        say(dispatcher, explain.tag_halves(reply, EXPLORE, question_id))
+        if question_id:
+            asked.append(question_id)
+        return [SlotSet("asked_questions", asked), SlotSet("grow_retry", None),
+                SlotSet(STATE, _after_turn(state, reply)), SlotSet(GROW_REQUESTED, False)]
 
 
 for _slot in coach.GROW_SLOTS:
@@ -279,8 +492,10 @@ class ActionGrowComplete(Action):
         )
         if goal is None:  # store unavailable: keep every answer so "continue" can retry
             return [SlotSet(GROW_REQUESTED, False)]
-        say(dispatcher, coach.summary(values, seed=demo_seed(tracker, "summary")))
+        say(dispatcher, coach.summary(values, seed=demo_seed(tracker, "summary"),
+                                      takeaway=coach_state(tracker).get("takeaway")))
         return [SlotSet(slot, None) for slot in coach.GROW_SLOTS] + [
+            SlotSet(STATE, None), SlotSet(EXPLORE, None),
             SlotSet("last_goal_id", float(goal["id"])), SlotSet("expecting", "followup_when"),
             SlotSet("advice_requests", 0.0), SlotSet(GROW_REQUESTED, False),
         ]

@@ -12,6 +12,8 @@ from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Pattern, Sequence, Set, Tuple
 
 from bot.content import load
+from bot.personas import listen
+from bot.personas.listen import KeyWords
 from bot.personas.reflect import clean, reflect
 from bot.reply import Reply
 from bot.topics import topic_label, topic_values
@@ -28,7 +30,11 @@ STAGE_OF: Dict[str, str] = {
     "grow_commitment": "will", "grow_commitment_followup": "will", "grow_obstacle": "will",
 }
 STAGES = ("goal", "reality", "options", "will")
-RETRIES = (None, "vague", "dont_know", "advice_plea", "advice_plea_repeat", "resume", "carry_on")
+RETRIES = (None, "vague", "dont_know", "advice_plea", "advice_plea_repeat", "resume", "carry_on",
+           "space", "topic_change", "start_over", "step_back", "dont_know_want")
+# Turns asked through the grow_explore slot: not a GROW answer, a move around it.
+EXPLORE_KINDS = ("contract", "stay", "hold", "repair", "readiness_options", "readiness_will",
+                 "checkin", "takeaway", "explore_goal")
 OUTSIDE_KINDS = ("opening", "advice_plea", "advice_plea_repeat", "resource_plea",
                  "progress_done", "progress_made", "progress_not_done", "it_depends", "plan_shared",
                  "followup_due")
@@ -191,13 +197,35 @@ def _soften(words: str) -> str:
     return words
 
 
+def _short(text: Optional[str], names: Sequence[str] = ()) -> Optional[str]:
+    """The person's words when they fit a reflection (at most 12 words, a whole clause),
+    else None: nothing is ever cut off."""
+    words = reflect(text or "", max_words=listen.max_words(), names=names)
+    if not words or len(words.split()) > listen.max_words():
+        return None
+    return _soften(words)
+
+
 def _reflection(rng: random.Random, answer: Optional[str], templates: Sequence[str],
                 max_words: Optional[int] = None) -> Optional[str]:
-    words = reflect(answer or "", **({"max_words": max_words} if max_words else {}))
+    """A template filled with the person's words (a resume, a progress report): only when
+    the message may be reflected and its words fit whole."""
+    if not answer or not listen.reflectable(answer):
+        return None
+    words = _short(answer)
     if not words:
         return None
-    sentence = rng.choice(list(templates)).format(answer=_soften(words))
-    return sentence.replace("....", "...")
+    return rng.choice(list(templates)).format(answer=words)
+
+
+def key_reflection(key: Optional[KeyWords], rng: random.Random) -> Optional[str]:
+    """A few key words given back (a feeling, an insight, a value, a metaphor, a
+    contradiction), from listening.reflections; None when there is no short phrase."""
+    if key is None or not key.phrase:
+        return None
+    words = _soften(key.phrase)
+    template = rng.choice(list(_lib()["listening"]["reflections"][key.kind]))
+    return template.format(phrase=words, Phrase=words[:1].upper() + words[1:])
 
 
 def _with_article(score: Optional[int]) -> str:
@@ -229,12 +257,16 @@ def bank() -> List[Dict[str, Any]]:
 
 
 def _choose(slot: str, topic: Optional[str], asked: Set[str], retry: Optional[str],
-            commitment: Optional[int], rng: random.Random) -> Optional[Dict[str, Any]]:
-    """The question to ask: an unused one, best fit first; None if all were used."""
-    entries = bank()
+            commitment: Optional[int], rng: random.Random, avoid_who: bool = False
+            ) -> Optional[Dict[str, Any]]:
+    """The question to ask: an unused one, best fit first; None if all were used.
+    avoid_who: the person just named who is involved, so no "who..." question."""
+    entries = [e for e in bank() if not (avoid_who and e["text"].lower().startswith("who"))]
     tiers: List[List[Dict[str, Any]]] = []
     if retry == "dont_know":
         tiers.append([e for e in _lib()["dont_know_questions"] if e["slot"] == slot])
+    if retry == "dont_know_want":
+        tiers.append([e for e in _lib()["dont_know_questions"] if e["slot"] == "grow_goal"])
     if slot == "grow_commitment_followup":
         band = band_of(commitment) or "any"
         tiers.append([e for e in entries if e["slot"] == slot and e.get("band") == band])
@@ -256,43 +288,146 @@ def _choose(slot: str, topic: Optional[str], asked: Set[str], retry: Optional[st
 
 def ask(slot: str, topic: Optional[str], asked_ids: Sequence[str],
         previous_answer: Optional[str] = None, retry: Optional[str] = None,
-        commitment: Optional[int] = None, seed: Optional[int] = None
+        commitment: Optional[int] = None, seed: Optional[int] = None,
+        key: Optional[KeyWords] = None, confirm: Optional[Mapping[str, str]] = None,
+        focus: Optional[str] = None, may_reflect: bool = True
         ) -> Tuple[Reply, Optional[str]]:
     """The coach's message asking for `slot`, and the bank id used (None for a fallback).
 
     Never reuses an id from asked_ids. A topic question is preferred when one is unused.
-    previous_answer is reflected first (technique "reflection") on a normal turn or a
-    resume; after a vague answer, "I don't know" or an advice plea the preface does that
-    job instead, since giving back "fine" or "what should I do" adds nothing."""
+    What comes before the question, at most one of:
+    - a retry preface (vague, "I don't know", advice plea, repair moves...);
+    - on "space" ("hmm", "..."), only "Take your time" and an open question: no new one;
+    - a confirmation of a detail already given ("Tomorrow, then.": confirm["when"]);
+    - a few key words given back (key, or previous_answer's key words) when may_reflect:
+      never the whole message, never a command, complaint, question or filler."""
     if slot not in STAGE_OF:
         raise ValueError(f"unknown GROW slot {slot!r}")
     if retry not in RETRIES:
         raise ValueError(f"unknown retry {retry!r}")
     rng = random.Random(seed)
+    listening = _lib()["listening"]
+    if retry == "space":
+        return Reply(rng.choice(listening["space"]), COACH, "powerful_question"), None
     topic = topic if topic in topic_values() else None
-    entry = _choose(slot, topic, set(asked_ids or ()), retry, commitment, rng)
+    entry = _choose(slot, topic, set(asked_ids or ()), retry, commitment, rng,
+                    avoid_who=bool(confirm and confirm.get("person")))
     question = _fill(entry["text"] if entry else _lib()["fallbacks"][slot], topic, commitment)
     retry_texts = _lib()["retry"]
-    preface = rng.choice(retry_texts[retry]) if retry else None
+    preface = None
+    if retry in ("topic_change", "start_over", "step_back", "dont_know_want"):
+        if retry == "topic_change":
+            preface = rng.choice(listening["topic_change"]["prefaces"])
+            words = _short(focus) if focus else None
+            if words:
+                preface = _join(preface, rng.choice(listening["topic_change"]["with_focus"]).format(
+                    phrase=words))
+                question = rng.choice(listening["topic_change"]["questions"])["text"]
+            elif not focus:
+                question = listening["unsure_topic"][0]["text"]
+        else:
+            preface = rng.choice(listening[retry])
+    elif retry:
+        preface = rng.choice(retry_texts[retry])
     reflection = None
-    if previous_answer and retry in (None, "resume"):
-        templates = retry_texts["resume_reflections"] if retry else _lib()["reflections"]
-        reflection = _reflection(rng, previous_answer, templates)
-    technique = "reflection" if reflection else (entry["technique"] if entry
-                                                 else "powerful_question")
+    if retry == "resume" and previous_answer:
+        reflection = _reflection(rng, previous_answer, retry_texts["resume_reflections"])
+    elif retry is None:
+        when = (confirm or {}).get("when")
+        if when:
+            reflection = rng.choice(listening["confirm"]["when"]).format(
+                when=when, When=when[:1].upper() + when[1:])
+        elif may_reflect:
+            if key is None and previous_answer:
+                key = listen.key_words(previous_answer)
+            reflection = key_reflection(key, rng)
+    technique = "reflection" if reflection and not (confirm or {}).get("when") else (
+        entry["technique"] if entry else "powerful_question")
     reply = Reply(_join(preface, reflection, question), COACH, technique)
     return reply, entry["id"] if entry else None
 
 
-def summary(slots: Mapping[str, Any], seed: Optional[int] = None) -> Reply:
+def explore(kind: str, topic: Optional[str], asked_ids: Sequence[str],
+            key: Optional[KeyWords] = None, seed: Optional[int] = None,
+            may_reflect: bool = True, retry: Optional[str] = None
+            ) -> Tuple[Reply, Optional[str]]:
+    """A turn that is not a GROW question (the grow_explore slot): the contract, staying
+    with a feeling or an insight, holding, repair, the readiness check, a check-in, the
+    takeaway, or exploring before a goal is stated. Returns the reply and its id."""
+    if kind not in EXPLORE_KINDS:
+        raise ValueError(f"unknown explore kind {kind!r}")
+    rng = random.Random(seed)
+    listening = _lib()["listening"]
+    asked = set(asked_ids or ())
+    preface = rng.choice(_lib()["retry"][retry]) if retry in ("vague", "dont_know") else None
+    technique = "powerful_question"
+
+    def pick(entries: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
+        return rng.choice(_unused(entries, asked) or list(entries))
+
+    if kind == "stay" and key is not None and key.kind == "feeling":
+        options = list(listening["stay"]["feeling_noun"])
+        if key.adj:
+            options = list(listening["stay"]["feeling_adj"]) + options
+        entry = pick(options)
+        question = entry["text"].format(noun=key.noun, adj=key.adj)
+    elif kind == "stay":
+        entry = pick(listening["stay"]["insight"])
+        question = entry["text"]
+    elif kind == "hold":
+        if key is not None and key.kind == "feeling":
+            entry = pick(listening["stay"]["feeling_noun"])
+            question = entry["text"].format(noun=key.noun, adj=key.adj)
+        else:
+            entry = pick(listening["hold"]["questions"])
+            question = entry["text"]
+        preface = preface or rng.choice(listening["hold"]["prefaces"])
+        key = None
+    elif kind == "repair":
+        entry = pick(listening["repair"]["questions"])
+        question = entry["text"]
+        preface = rng.choice(listening["repair"]["prefaces"])
+        key = None
+    elif kind in ("readiness_options", "readiness_will"):
+        entry = pick(listening["readiness"][kind.split("_")[1]])
+        question = entry["text"]
+        technique = "socratic_question"
+    elif kind == "checkin":
+        entry = pick(listening["checkin"])
+        question = entry["text"]
+        key = None
+    elif kind == "contract":
+        entry = pick(listening["contract"])
+        question = entry["text"]
+        technique = "goal_setting"
+    elif kind == "takeaway":
+        entry = pick(listening["takeaway"])
+        question = entry["text"]
+    else:  # explore_goal
+        entry = pick(listening["explore_goal"])
+        question = entry["text"]
+        technique = "goal_setting"
+    reflection = key_reflection(key, rng) if may_reflect and kind in ("stay", "explore_goal") else None
+    if reflection:
+        technique = "reflection"
+    return Reply(_join(preface, reflection, question), COACH, technique), entry["id"]
+
+
+def summary(slots: Mapping[str, Any], seed: Optional[int] = None,
+            takeaway: Optional[str] = None) -> Reply:
     """The plan in the person's words (goal, measure, first step, deadline, commitment,
-    obstacle; missing ones left out), ending with the question of when to check in."""
+    obstacle; missing ones left out), what they are taking away, thanks for their effort,
+    and the question of when to check in. A value that is a complaint, a control or a
+    question to the coach is never put in the plan; without a first step there is no
+    plan to sum up, so only the goal and the takeaway come back."""
     rng = random.Random(seed)
     content = _lib()["summary"]
+    listening = _lib()["listening"]
     lines = [rng.choice(content["intro"])]
+    has_step = _plan_value(slots.get("grow_first_step"))
     for slot in _SUMMARY_SLOTS:
         value = slots.get(slot)
-        if value is None or str(value).strip() == "":
+        if not _plan_value(value) or (not has_step and slot != "grow_goal"):
             continue
         words = None
         if slot == "grow_commitment":
@@ -302,10 +437,24 @@ def summary(slots: Mapping[str, Any], seed: Optional[int] = None) -> Reply:
         if words is None:
             words = _soften(reflect(str(value), max_words=SUMMARY_MAX_WORDS))
         if words:
-            line = content["lines"][slot].format(value=words)
-            lines.append(line.replace("....", "..."))
+            lines.append(content["lines"][slot].format(value=words))
+    if _plan_value(takeaway) and listen.move_of(str(takeaway)).kind == "answer":
+        words = _soften(reflect(str(takeaway), max_words=SUMMARY_MAX_WORDS))
+        if words:
+            lines.append(listening["takeaway_line"].format(value=words))
+    lines.append(rng.choice(listening["effort"]))
     lines.append(rng.choice(content["closing"]))
     return Reply("\n".join(lines), COACH, "summary")
+
+
+def _plan_value(value: Any) -> bool:
+    """A real answer for the plan: not empty, not a complaint, control or question to me."""
+    if value is None or str(value).strip() == "":
+        return False
+    text = str(value)
+    if parse_scale(text) is not None and len(text.split()) <= 3:
+        return True
+    return listen.move_of(text).kind in ("answer", "hold") and not listen.is_question(text)
 
 
 # Replies that give the person's text back before their question.

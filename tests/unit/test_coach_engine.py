@@ -204,7 +204,9 @@ def test_classify_answer(text, slot, expected):
     ("My manager ignores me", "your manager ignores you"),
     ("I am proud of myself", "you are proud of yourself"),
     ("I was late, and I've no time", "you were late, and you've no time"),
-    ("We missed our target", "we missed our target"),
+    ("We missed our target", "you missed your target"),  # issue 18: our -> your
+    ("I just told you", "you just told me"),
+    ("You said you would help me", "I said I would help you"),
     ("I'll ask Sam, I'd like his help", "you'll ask Sam, you'd like his help"),
     ("Why me? I tried", "why you, you tried"),
     ("NASA wants me", "NASA wants you"),
@@ -215,24 +217,32 @@ def test_reflect_swaps_to_the_second_person(text, expected):
     assert reflect(text) == expected
 
 
-def test_reflect_cuts_long_answers_at_a_word_boundary():
+def test_reflect_never_cuts_a_message_off_with_dots():
+    # Issue 18: reflections were cut off with "...". A long text is shortened at a clause
+    # boundary, or given back whole when its first clause is already long.
     words = " ".join(f"w{n}" for n in range(30))
-    assert reflect(words) == " ".join(f"w{n}" for n in range(20)) + "..."
-    assert reflect("a b c d", max_words=3) == "a b c..."
-    assert reflect("a b c", max_words=3) == "a b c"
+    assert reflect(words) == words
+    assert reflect("I sent the agenda, and then I called Sam about the report", max_words=5) \
+        == "you sent the agenda"
+    assert "..." not in reflect("a b c d", max_words=3)
 
 
-def test_ask_reflects_the_previous_answer_in_the_persons_words():
+def test_ask_gives_back_key_words_not_the_whole_answer():
+    # Issue 18: the whole answer came back ("What I'm hearing is that ..."); now only a
+    # feeling, insight, value, metaphor or contradiction, in a few words.
     reply, _ = coach.ask("grow_measure", None, [], previous_answer="I want my evenings back",
                          seed=1)
+    assert "evenings" not in reply.text
+    reply, _ = coach.ask("grow_measure", None, [],
+                         previous_answer="Honestly the weekly call scares me most", seed=1)
     assert reply.technique == "reflection"
-    assert "you want your evenings back" in reply.text
-    assert reply.text.index("you want your evenings back") < reply.text.index("?")
+    assert "the weekly call scares you most" in reply.text
+    assert reply.text.index("scares you") < reply.text.index("?")
 
 
 def test_reflected_directives_are_softened():
-    reply, _ = coach.ask("grow_reality", None, [], previous_answer="I should say no more",
-                         seed=1)
+    reply, _ = coach.ask("grow_reality", None, [],
+                         previous_answer="I feel guilty, I should say no more", seed=1)
     assert "you should" not in reply.text.lower()
     assert "you feel you ought to say no more" in reply.text
 
