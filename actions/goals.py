@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (channel_of, demo_seed, fresh_slot, host, intent_of, now_utc,
+from actions.common import (channel_of, confidence_of, demo_seed, fresh_slot, host, intent_of, now_utc,
                             persona, person_timezone, say, text_of)
 from bot import goal_views
 from bot.progress import DONE, NOT_YET, PROGRESS, progress_kind
@@ -167,21 +167,32 @@ def goal_named(dispatcher: CollectingDispatcher, tracker: Tracker, store: Any,
 
 
 class ActionDropGoal(Action):
+    """Drops a goal only when the message names it (or there is one and the reading is
+    sure); otherwise asks with buttons. The change can be undone (action_undo)."""
+
     def name(self) -> Text:
         return "action_drop_goal"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from bot.understanding import control, goal_change
+
         try:
             store = get_store()
-            goal = goal_named(dispatcher, tracker, store, "drop.which_goal")
-            if goal is None:
+            goals = store.list_goals(tracker.sender_id)
+            if not goals:
+                say(dispatcher, goal_views.goal_list(goals))
                 return []
+            goal = goal_change.target(text_of(tracker), goals, confidence_of(tracker))
+            if goal is None:
+                say(dispatcher, control.drop_question(goals))
+                return []
+            change = control.change_record(goal, "dropped", now_utc())
             store.set_status(tracker.sender_id, goal["id"], "dropped")
         except StoreUnavailable:
             say(dispatcher, host().store_unavailable())
             return []
         say(dispatcher, goal_views.simple("drop.done", number=goal["number"], text=goal["text"]))
-        return []
+        return [SlotSet("last_goal_change", change)]
 
 
 class ActionFollowupDue(Action):
@@ -241,15 +252,24 @@ class ActionEditGoal(Action):
         return "action_edit_goal"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from bot.understanding import control, goal_change
+
         try:
             store = get_store()
-            goal = goal_named(dispatcher, tracker, store, "edit.which_goal")
+            goals = store.list_goals(tracker.sender_id)
+            if not goals:
+                say(dispatcher, goal_views.goal_list(goals))
+                return []
+            # Only a goal the message names (or the only one, surely meant) is changed.
+            goal = goal_change.target(text_of(tracker), goals, confidence_of(tracker))
             if goal is None:
+                say(dispatcher, goal_views.goal_choice("edit.which_goal", goals))
                 return []
             fields = edit_request(text_of(tracker), person_timezone(tracker))
             if not fields:
                 say(dispatcher, goal_views.simple("edit.what", number=goal["number"]))
                 return []
+            change = control.change_record(goal, "edited", now_utc())
             store.update_goal(tracker.sender_id, goal["id"], **fields)
         except StoreUnavailable:
             say(dispatcher, host().store_unavailable())
@@ -257,4 +277,4 @@ class ActionEditGoal(Action):
         field = next(iter(fields))
         shown = goal_views.show_date(fields[field]) if field == "deadline" else fields[field]
         say(dispatcher, goal_views.edited(goal["number"], field, shown))
-        return []
+        return [SlotSet("last_goal_change", change)]

@@ -124,9 +124,21 @@ def _situation(tracker: Tracker) -> Optional[str]:
     if text_of(tracker).startswith("/"):
         return texts[-1] if texts else None
     current = texts[-1] if texts else ""
-    if fresh_slot(tracker, "expecting") == "compare_situation" or len(current.split()) > 12:
+    if fresh_slot(tracker, "expecting") == "compare_situation":
         return current
-    return texts[-2] if len(texts) > 1 else None
+    # The reading strips the request's framing ("coach vs mentor on this: ...") and keeps
+    # the situation (bot/understanding); a request without one refers to the message
+    # before, if that described something ("hi" does not).
+    reading = (tracker.latest_message or {}).get("reading") or {}
+    if reading.get("control") == "compare" and reading.get("control_source", "phrase") == "phrase":
+        if reading.get("situation"):
+            return reading["situation"]
+    elif len(current.split()) > 12:
+        return current
+    previous = texts[-2] if len(texts) > 1 else None
+    if previous and (len(previous.split()) < 4 or previous.startswith("/")):
+        return None
+    return previous
 
 
 class ActionCompareAnswers(Action):

@@ -76,10 +76,29 @@ TIME_WORDS = re.compile(
 # Below this confidence the classifier's guess does not count as a change of course.
 SURE = 0.8
 
+# Control requests win in every context (after safety): mid-GROW, mid-mentoring, in an
+# expected answer and in a role-play. The reading (bot/understanding, parse data `reading`)
+# names them from the person's phrasing; these the policy answers itself, the others
+# (switch, stop, keep working, delete, export) go through their intents, which the
+# reading settled (bot/understanding/arbiter.py) and which escape expectations and GROW.
+CONTROL_ACTION = "action_control"
+UNDO_ACTION = "action_undo"
+CONTROL_ACTIONS = {
+    "schedule_checkin": "action_request_followup",
+    "list_goals": "action_list_goals",
+    "compare": "action_compare_answers",
+    "start_over": CONTROL_ACTION,
+    "change_topic": CONTROL_ACTION,
+    "undo": UNDO_ACTION,
+}
+# A complaint about the conversation or a correction is not coaching material.
+REPAIR_ACTS = {"complaint", "correction"}
+CONTROL_SURE = 0.85
+
 # After these the turn ends: nothing resumes after a safety reply.
 SAFETY_REPLIES = {SAFETY_ACTION, SAFETY_CHECK_ACTION, CONCERN_ACTION, CONCERN_ANSWER_ACTION}
 OVERRIDE_ACTIONS = {*SAFETY_REPLIES, ROLEPLAY_ACTION, PRACTICE_ACTION, SCOPE_ACTION, AFFIRM_ACTION,
-                    INFORM_ACTION,
+                    INFORM_ACTION, *CONTROL_ACTIONS.values(),
                     *EXPECTATION_ACTIONS.values()}
 
 # Intents that mean "I'm doing something else now" and so always escape an expectation.
@@ -123,6 +142,22 @@ def read_risk(tracker: DialogueStateTracker) -> "safety.Risk":
     """The risk of the latest message, read with the person's recent messages."""
     return safety.assess(full_text(tracker.latest_message),
                          safety.earlier_texts(_newest_first(tracker)))
+
+
+def reading_of(tracker: DialogueStateTracker) -> Dict[Text, Any]:
+    """The reading the NLU pipeline made of the latest message (empty if none)."""
+    message = tracker.latest_message
+    reading = (message.parse_data or {}).get("reading") if message is not None else None
+    return reading if isinstance(reading, dict) else {}
+
+
+def sure_control(tracker: DialogueStateTracker) -> Optional[Text]:
+    """A control request read from the person's own phrasing, sure enough to win."""
+    reading = reading_of(tracker)
+    if (reading.get("act") == "control" and reading.get("control_source", "phrase") == "phrase"
+            and float(reading.get("confidence") or 0.0) >= CONTROL_SURE):
+        return reading.get("control")
+    return None
 
 
 def concern_asked_this_session(tracker: DialogueStateTracker) -> bool:
@@ -202,6 +237,20 @@ class OverridePolicy(Policy):
             return CONCERN_ACTION
         if self._scope(tracker):
             return SCOPE_ACTION
+        control = sure_control(tracker)
+        in_scene = bool(tracker.get_slot("roleplay_state") or tracker.get_slot("practice_state"))
+        if control in CONTROL_ACTIONS:
+            return CONTROL_ACTIONS[control]
+        if control == "stop" and in_scene:
+            # The role-play and the practise round end themselves on "stop" (with feedback).
+            return ROLEPLAY_ACTION if tracker.get_slot("roleplay_state") else PRACTICE_ACTION
+        if control is not None:
+            # Switch, stop, keep working, delete, export: their intents' rules answer.
+            return None
+        reading = reading_of(tracker)
+        if (reading.get("act") in REPAIR_ACTS and float(reading.get("confidence") or 0.0) >= CONTROL_SURE
+                and not in_scene):
+            return CONTROL_ACTION
         if tracker.get_slot("roleplay_state"):
             return ROLEPLAY_ACTION
         if tracker.get_slot("practice_state"):

@@ -7,7 +7,10 @@ from typing import Any, Dict, Optional, Tuple
 ACTS = ("answer", "question", "request", "control", "correction", "complaint", "feeling",
         "insight", "plan", "filler", "social")
 CONTROLS = ("switch_coach", "switch_mentor", "compare", "schedule_checkin", "list_goals",
-            "keep_working", "start_over", "stop", "delete_data", "export_data", "change_topic")
+            "keep_working", "start_over", "stop", "delete_data", "export_data", "change_topic",
+            # Also: "undo" (put back the last goal change); and, named by the intent in the
+            # parse data only, "drop_goal" and "edit_goal".
+            "undo", "drop_goal", "edit_goal")
 
 
 @dataclass(frozen=True)

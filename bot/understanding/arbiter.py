@@ -1,0 +1,116 @@
+"""Which intent a message gets when the reading and the classifier disagree (pure).
+
+- A sure control reading names its intent (CONTROL_INTENTS).
+- A data-changing intent needs its words (DATA_WORDS); otherwise the next guess of the
+  classifier that changes no data, or nlu_fallback.
+- "my goal is to ..." (and "I want to ... by <date>") is set_goal, whatever else it contains.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional
+
+from bot.understanding.reading import Reading
+
+SURE = 0.85
+CONTROL_INTENTS = {
+    "switch_coach": "request_coach", "switch_mentor": "request_mentor",
+    "compare": "compare_answers", "schedule_checkin": "request_followup",
+    "list_goals": "list_goals", "stop": "stop_flow", "keep_working": "continue_flow",
+    "delete_data": "delete_data", "export_data": "export_data",
+}
+DATA_CHANGING = {"drop_goal", "edit_goal", "delete_data", "export_data"}
+DATA_WORDS = {
+    "drop_goal": re.compile(
+        r"\b(drop|delete|remove|abandon|give up|giving up|gave up|scrap|cancel|ditch|bin|"
+        r"get rid of|forget about|no longer (want|pursue|working)|not (pursuing|doing) (it|that|this|goal)|"
+        r"stop (working on|pursuing|tracking)|close|archive|let go of|done with)\b", re.I),
+    "edit_goal": re.compile(
+        r"\b(edit|change|update|rename|reword|rephrase|modify|adjust|amend|move|push|extend|"
+        r"postpone|bring forward|correct|fix|replace|set)\b.{0,60}\b(goal|deadline|measure|"
+        r"first step|due date|date|wording|target)\b|\b(goal|deadline|measure|first step)\b.{0,40}"
+        r"\b(should be|is now|to be|change|update|move|push|extend)\b", re.I),
+    "delete_data": re.compile(
+        r"\b(delete|erase|wipe|remove|forget|purge|clear|destroy)\b.{0,40}\b(data|everything|"
+        r"all|account|history|conversations?|information|info|records?|me|messages|details)\b", re.I),
+    "export_data": re.compile(
+        r"\b(export|download|copy|send me|give me|get|see|show|what)\b.{0,40}\b(data|information|"
+        r"info|history|records|transcript|everything you (have|know|store))\b", re.I),
+}
+_SET_GOAL = re.compile(
+    r"^\W*(?:(?:so|ok|okay|well|hi|hello|hey)[,!.]?\s+)?(?:my (?:new |main |big |next )?goal (?:is|would be|for [^,]{1,30} is)|"
+    r"i(?:'d| would)? (?:like|want) to set (?:a|the|my) goal|the goal is|new goal\s*[:-])", re.I)
+
+
+def _first_other(ranking: List[Dict[str, Any]], skip: set) -> Optional[Dict[str, Any]]:
+    for row in ranking:
+        if row.get("name") not in skip:
+            return {"name": row.get("name"), "confidence": row.get("confidence", 0.0)}
+    return None
+
+
+def settle(text: str, reading: Reading, intent: Dict[str, Any],
+           ranking: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The intent this message should carry, or None to keep the classifier's."""
+    name = intent.get("name")
+    confidence = float(intent.get("confidence") or 0.0)
+    if reading.act == "control" and reading.confidence >= SURE and reading.control in CONTROL_INTENTS:
+        wanted = CONTROL_INTENTS[reading.control]
+        if wanted != name:
+            return {"name": wanted, "confidence": max(confidence, reading.confidence)}
+        return None
+    if _SET_GOAL.search(text) and name != "set_goal":
+        return {"name": "set_goal", "confidence": max(confidence, 0.9)}
+    if name in DATA_CHANGING and not DATA_WORDS[name].search(text):
+        other = _first_other(ranking, DATA_CHANGING | {name, "nlu_fallback"})
+        if other is None or other["confidence"] < 0.05:
+            return {"name": "nlu_fallback", "confidence": confidence}
+        return other
+    if name in ("delete_data", "export_data") and reading.control != name:
+        # Data words without a sure reading ("delete my goal" is not delete-everything).
+        if name == "delete_data" and re.search(r"\bgoals?\b", text, re.I) and not re.search(
+                r"\b(all my data|everything)\b", text, re.I):
+            return {"name": "drop_goal", "confidence": confidence}
+    return None
+
+
+# The act an intent implies when the phrase rules found nothing more specific.
+INTENT_CONTROLS = {
+    "drop_goal": "drop_goal", "edit_goal": "edit_goal", "delete_data": "delete_data",
+    "export_data": "export_data", "list_goals": "list_goals", "continue_flow": "keep_working",
+    "stop_flow": "stop", "request_coach": "switch_coach", "request_mentor": "switch_mentor",
+    "compare_answers": "compare", "request_followup": "schedule_checkin",
+}
+INTENT_ACTS = {"greet": "social", "goodbye": "social", "thank": "social",
+               "express_distress": "feeling", "share_plan": "plan", "set_goal": "answer",
+               "report_progress": "answer", "affirm": "answer", "deny": "answer",
+               "it_depends": "answer"}
+SPECIFIC_ACTS = {"correction", "complaint", "filler", "insight", "feeling", "plan"}
+ASKING_INTENTS = {"ask_advice", "ask_resource", "ask_story", "ask_assignment", "request_roleplay",
+                  "practise_coaching", "ask_capabilities", "ask_difference", "ask_which_style",
+                  "ask_technique", "bot_challenge"}
+INTENT_SURE = 0.6
+
+
+def refine_act(reading_dict: Dict[str, Any], intent: Dict[str, Any]) -> Dict[str, Any]:
+    """The reading's act with the (settled) intent taken into account: the phrase rules
+    name the specific moves (corrections, complaints, filler, insights, feelings, plans,
+    controls); the intent fills in the rest. Returns a new dict."""
+    data = dict(reading_dict)
+    data.setdefault("control_source", "phrase" if data.get("control") else None)
+    name = intent.get("name")
+    confidence = float(intent.get("confidence") or 0.0)
+    act = data.get("act")
+    if act == "control" or confidence < INTENT_SURE:
+        return data
+    if name in INTENT_CONTROLS and act not in ("correction", "complaint"):
+        data.update(act="control", control=INTENT_CONTROLS[name], control_source="intent",
+                    confidence=round(min(confidence, 0.9), 3))
+    elif act in SPECIFIC_ACTS:
+        return data
+    elif name in INTENT_ACTS:
+        data["act"] = INTENT_ACTS[name]
+    elif name in ASKING_INTENTS and act not in ("question", "request"):
+        data["act"] = "question" if name in ("ask_capabilities", "ask_difference", "ask_which_style",
+                                             "ask_technique", "bot_challenge") else "request"
+    return data
