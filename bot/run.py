@@ -208,15 +208,22 @@ class Supervisor:
         return next((p.returncode for p in self.processes if p.poll() is not None), 0) or 1
 
 
+def _shell_value(env_name: str, file_name: str) -> str:
+    """How a shell command refers to a secret: its variable, or its file under var/."""
+    return f"${env_name}" if os.environ.get(env_name) else f"$(cat {VAR_DIR / file_name})"
+
+
 def startup_message(cfg: Dict[str, str], base: str, created: List[Path]) -> str:
+    secret = _shell_value(SECRET_ENV, "webhook-secret")
+    token = _shell_value(TOKEN_ENV, "api-token")
     lines = ["", "Coach & Mentor is up.",
              f"  Web chat page : {base}/webhooks/socketio/chat",
              f"  REST          : curl -s -X POST {base}/webhooks/rest/webhook "
-             "-H 'Content-Type: application/json' -H \"X-Coach-Secret: $(cat "
-             f"{VAR_DIR / 'webhook-secret'})\" -d '{{\"sender\": \"me\", \"message\": \"hello\"}}'",
+             f"-H 'Content-Type: application/json' -H \"X-Coach-Secret: {secret}\" "
+             "-d '{\"sender\": \"me\", \"message\": \"hello\"}'",
              "  Terminal chat : make chat"]
-    if os.environ.get("COACH_ENABLE_API", "") in ("1", "true", "yes", "on"):
-        lines.append(f"  HTTP API      : curl -H \"Authorization: Bearer $(cat {VAR_DIR / 'api-token'})\" "
+    if os.environ.get("COACH_ENABLE_API", "").strip().lower() in ("1", "true", "yes", "on"):
+        lines.append(f"  HTTP API      : curl -H \"Authorization: Bearer {token}\" "
                      f"{base}/conversations/<sender>/tracker")
     else:
         lines.append("  HTTP API      : off (COACH_ENABLE_API=1 turns it on; it needs the API token)")
