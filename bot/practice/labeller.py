@@ -186,18 +186,30 @@ SUBJECTS = {"you", "i", "we", "they", "he", "she", "it", "there", "that", "this"
             "anyone", "anything", "someone", "something", "things"}
 
 
+CLEFT_SUBJECTS = {"i", "i'm", "i've", "i'd", "you", "you're", "you've", "you'd", "we", "we're",
+                  "we've", "they", "they're", "he", "she", "people", "it", "that", "this"}
+
+
 def _wh_question_without_mark(words: Sequence[str]) -> bool:
-    """Transcripts drop question marks: "what do you think you'll do" is a question,
-    "what you're describing is..." is not."""
+    """Transcripts drop question marks: "what do you think you'll do" and "what gets in
+    the way" are questions; "what you're describing is..." and "what I'm hearing is..."
+    (a wh-word and then the subject) are statements."""
     if len(words) < 2:
         return len(words) == 1
     if re.search(r"'(s|re|d|ve)$", words[0]):
         return True  # "whats been the best part", "how's it going"
-    return words[1] in _cues()["aux"] or words[1] in {"else", "happened", "happens", "brings",
-                                                      "brought", "makes", "made", "matters",
-                                                      "helps", "kind", "sort", "part", "would",
-                                                      "could", "might", "about", "if"} \
-        or words[1].endswith("'s") or words[1].endswith("'d") or words[1].endswith("'re")
+    return words[1] not in CLEFT_SUBJECTS
+
+
+# In a message typed or transcribed without punctuation, a question inside it: a wh-word,
+# an auxiliary and a subject ("... what would you want instead").
+EMBEDDED_WH = re.compile(
+    r"(?<![\w'])(what|how|which|where|who|when|why)(\s+else)?\s+(do|did|does|would|could|will|"
+    r"can|are|is|was|were|have|has|might|should|'s|is)\s+(you|i|we|they|it|that|this|things|"
+    r"there|your|the)(?![\w'])|(?<![\w'])(what's|how's|what'd|how'd|what're)\s+(going|happening|"
+    r"been|the|that|it|your|stopping|getting|holding)(?![\w'])")
+NEGATIVE_AUX = re.compile(r"(?<![\w'])(wouldn't|isn't|don't|shouldn't|couldn't|won't|aren't)\s+"
+                          r"(it|you|that|this|there)(?![\w'])")
 
 
 def _aux_question_without_mark(words: Sequence[str]) -> bool:
@@ -306,6 +318,14 @@ def read(text: str) -> Reading:
     elif form == "bare_question" and (_pattern("leading").search(body) or _pattern("advice").search(body)):
         # "Maybe you could try meditating?": advice put as a question.
         return Reading("leading_question", form, cues, "rule")
+    if form == "statement" and "?" not in text and not re.search(r"[.!]$", final):
+        # No punctuation at all: a question may sit inside the last sentence.
+        low = body
+        if _pattern("leading_anywhere").search(low) or NEGATIVE_AUX.search(low):
+            return Reading("leading_question", "unmarked", cues, "rule")
+        embedded = list(EMBEDDED_WH.finditer(low))
+        if embedded and not _pattern("leading").search(low[embedded[-1].start():]):
+            return Reading("open_question", "unmarked", cues, "rule")
     if form == "tag":
         return Reading("leading_question", form, cues, "rule")
     if form in ("wh_open", "open_request"):

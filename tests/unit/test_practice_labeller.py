@@ -34,6 +34,11 @@ MINIMUM = 0.85
     ("So you want more responsibility but not more hours.", "reflection"),
     ("Let me sum up: you like the work, the hours are too long, and you want to talk to HR.",
      "summary"),
+    ("so the weekends are hard how do you get through them", "open_question"),
+    ("what gets you out of bed in the morning", "open_question"),
+    ("what i'm hearing is that the weekends are hard", "reflection"),
+    ("you could ask her first dont you think", "leading_question"),
+    ("Okay, so, um, how- how did that go?", "open_question"),
     ("Thanks for coming.", "other"),
     ("", "other"),
 ])
