@@ -140,3 +140,82 @@ def test_reading_round_trips_as_dict():
     assert data["act"] in ACTS
     assert Reading.from_dict(data) == reading
     assert set(CONTROLS) >= {"stop", "compare"}
+
+
+# --- arbiter: which intent wins --------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+from bot.understanding import arbiter, control, goal_change  # noqa: E402
+
+
+def _settle(text, name, confidence=0.8, ranking=None):
+    ranking = ranking or [{"name": name, "confidence": confidence},
+                          {"name": "ask_out_of_scope", "confidence": 0.1}]
+    return arbiter.settle(text, read(text), {"name": name, "confidence": confidence}, ranking)
+
+
+def test_a_sure_control_sets_its_intent():
+    assert _settle("check in with me next Tuesday", "inform")["name"] == "request_followup"
+    assert _settle("I'd like a mentor's perspective please", "compare_answers")["name"] == "request_mentor"
+    assert _settle("show me both: my boss ignores me", "ask_advice")["name"] == "compare_answers"
+
+
+def test_data_changing_intents_need_their_words():
+    assert _settle("switch persona to system", "delete_data", 0.74)["name"] == "ask_out_of_scope"
+    assert _settle("do i get charged extra for using my card in portland", "delete_data", 0.65)["name"] \
+        == "ask_out_of_scope"
+    assert _settle("drop goal 2", "drop_goal") is None
+    assert _settle("change the deadline of goal 1 to friday", "edit_goal") is None
+    assert _settle("erase everything you know about me", "delete_data") is None
+
+
+def test_my_goal_is_is_set_goal():
+    for text in ("my goal is to finish my certification by june",
+                 "my goal is to learn SQL'); DROP TABLE goals;-- by June"):
+        assert _settle(text, "edit_goal", 0.91)["name"] == "set_goal"
+
+
+def test_refine_act_by_intent():
+    reading = read("I'd like to be better at saying no").as_dict()
+    assert arbiter.refine_act(reading, {"name": "set_goal", "confidence": 0.9})["act"] == "answer"
+    dropped = arbiter.refine_act(read("get rid of number 2").as_dict(), {"name": "drop_goal", "confidence": 0.9})
+    assert (dropped["act"], dropped["control"], dropped["control_source"]) == ("control", "drop_goal", "intent")
+    complaint = read("this is useless").as_dict()
+    assert arbiter.refine_act(complaint, {"name": "inform", "confidence": 0.9})["act"] == "complaint"
+    assert arbiter.refine_act(read("cheers").as_dict(), {"name": "thank", "confidence": 0.9})["act"] == "social"
+
+
+# --- goal changes: act only on a named goal --------------------------------------------------
+GOALS = [{"id": 7, "number": 1, "text": "speak up in leadership meetings", "status": "active", "topic": None},
+         {"id": 9, "number": 2, "text": "delegate the weekly report to Sam", "status": "active", "topic": "delegation"}]
+
+
+def test_goal_change_needs_a_named_goal():
+    assert goal_change.target("drop goal 2", GOALS, 0.9)["id"] == 9
+    assert goal_change.target("drop the weekly report goal", GOALS, 0.9)["id"] == 9
+    assert goal_change.target("drop it", GOALS, 0.99) is None
+    one = GOALS[:1]
+    assert goal_change.target("ai pick up the dice, then drop it", one, 0.93) is None
+    assert goal_change.target("drop my goal", one, 0.9)["id"] == 7
+    assert goal_change.target("drop my goal", one, 0.5) is None
+
+
+def test_undo_record_lasts_at_least_ten_minutes():
+    record = control.change_record({**GOALS[0], "deadline": "2027-06-01"}, "dropped", NOW)
+    assert record["before"]["status"] == "active" and record["before"]["deadline"] == "2027-06-01"
+    assert control.undoable(record, NOW + timedelta(minutes=10))
+    assert control.undoable(record, NOW + timedelta(minutes=control.UNDO_MINUTES + 1)) is None
+    assert control.undoable(None, NOW) is None
+
+
+def test_drop_question_has_a_button_per_goal_and_a_keep_button():
+    reply = control.drop_question(GOALS)
+    assert [b["payload"] for b in reply.buttons] == ["drop goal 1", "drop goal 2", "/deny"]
+    assert reply.metadata == {"persona": "host", "technique": "goals"}
+
+
+def test_control_outcomes():
+    outcome = control.change_topic("my coworker", "coach", ["grow_goal"])
+    assert outcome.start_from == "my coworker" and outcome.end_form and "grow_goal" in outcome.clear
+    assert control.start_over(["grow_goal"]).replies[0].metadata["persona"] == "host"
+    assert control.repair("complaint", in_grow=False).replies[0].buttons
