@@ -64,6 +64,7 @@
     atEnd: true,
     turnHadDataReply: false,
     turnFirst: null,      // the first reply of the current turn (presenter mode scrolls to it)
+    turnCompare: null,    // the comparison shown in the current turn (scrolled into view)
     compare: null,        // the comparison being filled: {node, coach, mentor, debrief, entry}
     transcript: [],       // what the page shows, for "Download transcript"
     demos: [],
@@ -101,8 +102,10 @@
   function presenting() { return document.body.classList.contains("presenter"); }
 
   function scrollToEnd() {
-    if (presenting() && state.turnFirst && state.turnFirst.parentNode) {
-      scrollToStart(state.turnFirst);
+    // Presenter mode shows each reply from its start; a comparison is shown whole.
+    var start = presenting() ? state.turnFirst : state.turnCompare;
+    if (start && start.parentNode) {
+      scrollToStart(start);
       return;
     }
     el.log.scrollTop = el.log.scrollHeight;
@@ -144,6 +147,7 @@
     state.transcript = [];
     state.compare = null;
     state.turnFirst = null;
+    state.turnCompare = null;
   }
 
   function removeQuickReplies() {
@@ -160,6 +164,7 @@
     state.transcript.push({ who: "you", text: text, row: row });
     state.compare = null;
     state.turnFirst = null;
+    state.turnCompare = null;
     scrollToEnd();
   }
 
@@ -285,6 +290,7 @@
     state.transcript.push(entry);
     state.compare = { node: node, intro: intro, coach: coachCol, mentor: mentorCol,
                       debrief: debrief, entry: entry };
+    state.turnCompare = node;
     return state.compare;
   }
 
@@ -414,6 +420,8 @@
       if (m.sender === "user") { renderUser(m.text || ""); }
       else { renderBot(m, i > lastUser); }  // only the latest choices are still open
     });
+    state.turnFirst = null;  // a reload shows the latest messages
+    state.turnCompare = null;
     scrollToEnd();
   }
 
