@@ -13,7 +13,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import host, intent_of, say
+from actions.common import host, say, text_of
 from bot import goal_views
 from bot.store import StoreUnavailable, get_store
 from bot.store.transcript import conversation
@@ -28,6 +28,17 @@ class ActionDeleteData(Action):
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("expecting", "delete_confirm")]
 
 
+def _confirms_deletion(text: str) -> bool:
+    """Deleting everything needs the confirmation button or an exact reply
+    (goals.yml delete.confirm_phrases), not whatever the classifier reads as "yes"."""
+    import re
+
+    from bot.content import load
+
+    said = re.sub(r"[\s.!]+$", "", " ".join((text or "").lower().split()))
+    return said == "/affirm" or said in {p.lower() for p in load("goals")["delete"]["confirm_phrases"]}
+
+
 class ActionDeleteDataConfirmed(Action):
     """Only an explicit yes deletes; anything else keeps the data."""
 
@@ -35,7 +46,7 @@ class ActionDeleteDataConfirmed(Action):
         return "action_delete_data_confirmed"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if intent_of(tracker) != "affirm":
+        if not _confirms_deletion(text_of(tracker)):
             say(dispatcher, goal_views.simple("delete.cancelled"))
             return [SlotSet("expecting", None)]
         try:
