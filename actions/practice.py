@@ -7,7 +7,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import last_bot_metadata, say, text_of
-from bot.practice import round as practice_round
+from bot.practice import labeller, round as practice_round
+
+# The labeller trains on first use; start now so the first round's replies do not wait.
+labeller.warm_up()
 
 
 class ActionPracticeStart(Action):

@@ -14,6 +14,7 @@ Two parts, both explainable:
    the team lead now?").
 """
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -267,20 +268,37 @@ def training_items() -> List[Tuple[str, str]]:
     return items
 
 
-@lru_cache(maxsize=1)
+_MODEL_LOCK = threading.Lock()
+_MODEL: List = []
+
+
 def classifier():
-    """TF-IDF (word 1-3 grams with the cue tokens, character 2-5 grams) + logistic regression."""
+    """The trained classifier, trained once per process (about a second) on first use."""
+    with _MODEL_LOCK:
+        if not _MODEL:
+            _MODEL.append(train())
+        return _MODEL[0]
+
+
+def warm_up() -> None:
+    """Train in the background, so the first labelled message does not wait for it."""
+    threading.Thread(target=classifier, name="practice-labeller-warm-up", daemon=True).start()
+
+
+def train(items: Optional[List[Tuple[str, str]]] = None):
+    """TF-IDF (word 1-3 grams with the cue tokens, character 2-5 grams) + logistic regression
+    (liblinear, one-vs-rest), on `items` or every training utterance."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline, make_union
 
-    items = training_items()
+    items = training_items() if items is None else items
     model = make_pipeline(
         make_union(
             TfidfVectorizer(ngram_range=(1, 3), token_pattern=r"[\w']+", sublinear_tf=True, min_df=1),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
         ),
-        LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced"),
+        LogisticRegression(C=8.0, solver="liblinear", class_weight="balanced"),
     )
     model.fit([_features(t) for t, _ in items], [label for _, label in items])
     return model
