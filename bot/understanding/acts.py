@@ -13,6 +13,9 @@ _SHORT_ANSWERS = re.compile(r"^(yes|no|yeah|yep|yup|nope|nah|sure|ok(ay)?|fine|m
                             r"i guess|dunno|idk|right|alright|correct|exactly|definitely|absolutely)\W*$")
 
 
+_GOODBYE = re.compile(r"\b(bye|goodbye|see you|see ya|good night|ttyl|talk (to you )?(later|soon|tomorrow))\b")
+
+
 def normalise(text: str) -> str:
     text = (text or "").replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = text.replace("\u201c", '"').replace("\u201d", '"')
@@ -33,6 +36,8 @@ def _compiled() -> Tuple[List[Tuple[str, List[Pattern]]], List[Tuple[str, List[P
 def find_control(norm: str) -> Optional[Tuple[str, re.Match]]:
     controls, _ = _compiled()
     for name, patterns in controls:
+        if name == "stop" and _GOODBYE.search(norm):
+            continue  # "that's all for today, bye" takes leave
         for pattern in patterns:
             match = pattern.search(norm)
             if match:
@@ -53,6 +58,8 @@ def find_act(norm: str, bot_asked: Optional[str]) -> Tuple[str, float]:
                 continue  # "hi, can you help me with my manager" is more than a greeting
             if name == "question" and bot_asked and not norm.endswith("?") and words > 8:
                 continue  # a long reply opening with "is"/"do" is an answer
+            if name == "request" and bot_asked and not pattern.pattern.startswith("\\b(can|could"):
+                continue  # "I want to cut the budget slide" answers the bot's question
             return name, (0.9 if name in ("filler", "correction", "complaint") else 0.8)
     if bot_asked:
         return "answer", 0.75

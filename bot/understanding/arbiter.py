@@ -86,9 +86,16 @@ INTENT_ACTS = {"greet": "social", "goodbye": "social", "thank": "social",
                "report_progress": "answer", "affirm": "answer", "deny": "answer",
                "it_depends": "answer"}
 SPECIFIC_ACTS = {"correction", "complaint", "filler", "insight", "feeling", "plan"}
-ASKING_INTENTS = {"ask_advice", "ask_resource", "ask_story", "ask_assignment", "request_roleplay",
-                  "practise_coaching", "ask_capabilities", "ask_difference", "ask_which_style",
-                  "ask_technique", "bot_challenge"}
+# Asking for help (advice, a resource, a story, a role-play) is a request however it is
+# phrased; asking about the bot or the roles is a question.
+REQUEST_INTENTS = {"ask_advice", "ask_resource", "ask_story", "ask_assignment", "request_roleplay",
+                   "practise_coaching"}
+QUESTION_INTENTS = {"ask_capabilities", "ask_difference", "ask_which_style", "ask_technique",
+                    "bot_challenge"}
+_YES_NO = re.compile(r"^(yes|yeah|yep|yup|yes please|no|nope|nah|no thanks|not really)\W*$", re.I)
+_IMPERATIVE = re.compile(r"^(please |pls |can you |could you )?(play|cancel|install|book|order|buy|call|"
+                         r"open|turn|translate|convert|calculate|check|get|make|fix|reset|find|show|"
+                         r"tell|give|send|set|write|help|recommend|remind|text|email)\b", re.I)
 INTENT_SURE = 0.6
 
 
@@ -103,14 +110,20 @@ def refine_act(reading_dict: Dict[str, Any], intent: Dict[str, Any]) -> Dict[str
     act = data.get("act")
     if act == "control" or confidence < INTENT_SURE:
         return data
+    text = data.get("situation") or ""
     if name in INTENT_CONTROLS and act not in ("correction", "complaint"):
         data.update(act="control", control=INTENT_CONTROLS[name], control_source="intent",
                     confidence=round(min(confidence, 0.9), 3))
+    elif act == "filler" and name in ("affirm", "deny") and _YES_NO.match(text.strip()):
+        data["act"] = "answer"
     elif act in SPECIFIC_ACTS:
         return data
     elif name in INTENT_ACTS:
         data["act"] = INTENT_ACTS[name]
-    elif name in ASKING_INTENTS and act not in ("question", "request"):
-        data["act"] = "question" if name in ("ask_capabilities", "ask_difference", "ask_which_style",
-                                             "ask_technique", "bot_challenge") else "request"
+    elif name in REQUEST_INTENTS:
+        data["act"] = "request"
+    elif name in QUESTION_INTENTS:
+        data["act"] = "question"
+    elif name == "ask_out_of_scope" and act not in ("question", "request", "social"):
+        data["act"] = "request" if _IMPERATIVE.search(text.strip()) else "question"
     return data
