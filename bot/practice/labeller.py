@@ -181,7 +181,9 @@ OPEN_REQUEST = re.compile(
     r"^(can|could|would|will)\s+you\s+(please\s+|just\s+|maybe\s+)?(mind\s+)?"
     r"((tell|telling)\s+(me|us)|(say|saying)\s+(more|a\s+(bit|little)\s+more|something\s+about|what|how)|"
     r"describe|describing|walk me|talk me|explain|share|expand|unpack|"
-    r"elaborate|help me understand|give me an example|paint|fill me in)\b")
+    r"elaborate|help me understand|give me an example|paint|fill me in)\b"
+    r"|^(would|do|did)\s+you\s+(like|want|mind|care)\s+to\s+(tell|say|talk|share)\s+(me\s+|us\s+)?"
+    r"(a\s+(bit|little)\s+)?more\b")
 
 SUBJECTS = {"you", "i", "we", "they", "he", "she", "it", "there", "that", "this", "your", "the",
             "anyone", "anything", "someone", "something", "things"}
