@@ -161,8 +161,11 @@ class ValidateGrowForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != slot:
             return {}
         intent = intent_of(tracker)
-        if intent in FORM_INTERRUPTS and (confidence_of(tracker) >= INTENT_CONFIDENCE
-                                          or asks_to_switch(intent, text_of(tracker))):
+        # A topic change, repair, hold, check-in, step back or fresh start in the person's
+        # words takes effect here, in this same turn, whatever the classifier guessed.
+        listened = listen.move_of(text_of(tracker), reading_of(tracker)).kind in listen.IN_GROW_MOVES
+        if intent in FORM_INTERRUPTS and not listened and (
+                confidence_of(tracker) >= INTENT_CONFIDENCE or asks_to_switch(intent, text_of(tracker))):
             return {}
         if safety.classify_scope(text_of(tracker)):
             # A question for a doctor, lawyer or adviser got its referral; the coach's
@@ -180,7 +183,17 @@ class ValidateGrowForm(FormValidationAction):
             return [EXPLORE] + order
         return order
 
+    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Optional[EventType]:
+        """Always names the next slot (rasa_sdk only does when the list differs from the
+        domain's), so leaving grow_explore is never left to chance."""
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        return SlotSet("requested_slot", next((s for s in required if tracker.slots.get(s) is None), None))
+
     def _check(self, slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != slot:
+            # Set by an action (GROW starting, a fresh start), not an answer to this question.
+            return {slot: value}
         text = value if isinstance(value, str) else ("" if value is None else str(value))
         intent = intent_of(tracker)
         state = coach_state(tracker)
@@ -273,7 +286,8 @@ class ValidateGrowForm(FormValidationAction):
         if move.kind == "topic_change":
             focus = move.focus
             events = {**base, **cleared, EXPLORE: None, "grow_retry": "topic_change",
-                      "topic": _topic_in(focus), "grow_last_answer": focus,
+                      # the person's own words, not a classifier's guess: generic questions
+                      "topic": None, "grow_last_answer": focus,
                       STATE: {**state, "queue": [], "key": None, "took_away": False,
                               "goal_probes": 1, "focus": focus}}
             if focus:
@@ -339,10 +353,12 @@ class ValidateGrowForm(FormValidationAction):
             if coach.says_carry_on(text, offered=True):
                 return {**done, STATE: {**state, "queue": queue}}
             # A fresh start on what the person wants now, in their words.
+            focus = move.focus if move.kind == "topic_change" else text
             cleared = {s: None for s in coach.GROW_SLOTS}
-            slot = "grow_reality" if coach.describes_situation(text) else "grow_goal"
-            return {**done, **cleared, slot: text, "topic": _topic_in(text) or tracker.get_slot("topic"),
-                    "grow_last_answer": text, "grow_last_slot": slot,
+            slot = "grow_goal" if focus and not coach.describes_situation(focus) \
+                and not listen.talks_about(focus) else "grow_reality"
+            return {**done, **cleared, slot: focus, "topic": None, "grow_retry": "refocus",
+                    "grow_last_answer": focus,
                     STATE: {**state, "queue": [], "key": None, "took_away": False,
                             "goal_probes": 1}}
         if pending == "explore_goal":
@@ -409,11 +425,11 @@ class AskGrowSlot(Action, ABC):
             slot, tracker.get_slot("topic"), asked,
             previous_answer=previous if retry in (None, "resume") else None,
             retry=retry, commitment=commitment, seed=demo_seed(tracker, slot),
-            confirm=state.get("confirm"), focus=previous if retry == "topic_change" else None,
+            confirm=state.get("confirm"), focus=previous if retry in ("topic_change", "refocus") else None,
             may_reflect=may_reflect,
         )
         say(dispatcher, explain.tag_halves(reply, slot, question_id))
-        if question_id and retry != "topic_change":
+        if question_id and retry not in ("topic_change", "refocus"):
             asked.append(question_id)
         return [SlotSet("asked_questions", asked), SlotSet("grow_retry", None),
                 SlotSet("grow_last_answer", None), SlotSet("grow_last_slot", None),

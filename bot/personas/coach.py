@@ -31,7 +31,7 @@ STAGE_OF: Dict[str, str] = {
 }
 STAGES = ("goal", "reality", "options", "will")
 RETRIES = (None, "vague", "dont_know", "advice_plea", "advice_plea_repeat", "resume", "carry_on",
-           "space", "topic_change", "start_over", "step_back", "dont_know_want")
+           "space", "topic_change", "refocus", "start_over", "step_back", "dont_know_want")
 # Turns asked through the grow_explore slot: not a GROW answer, a move around it.
 EXPLORE_KINDS = ("contract", "stay", "hold", "repair", "readiness_options", "readiness_will",
                  "checkin", "takeaway", "explore_goal")
@@ -315,15 +315,17 @@ def ask(slot: str, topic: Optional[str], asked_ids: Sequence[str],
     question = _fill(entry["text"] if entry else _lib()["fallbacks"][slot], topic, commitment)
     retry_texts = _lib()["retry"]
     preface = None
-    if retry in ("topic_change", "start_over", "step_back", "dont_know_want"):
-        if retry == "topic_change":
-            preface = rng.choice(listening["topic_change"]["prefaces"])
+    if retry in ("topic_change", "refocus", "start_over", "step_back", "dont_know_want"):
+        if retry in ("topic_change", "refocus"):
+            preface = rng.choice(listening["topic_change"]["prefaces"] if retry == "topic_change"
+                                 else listening["refocus"])
             words = _short(focus) if focus else None
             if words:
                 preface = _join(preface, rng.choice(listening["topic_change"]["with_focus"]).format(
                     phrase=words))
+            if words and slot == "grow_goal":
                 question = rng.choice(listening["topic_change"]["questions"])["text"]
-            elif not focus:
+            elif not focus and slot == "grow_goal":
                 question = listening["unsure_topic"][0]["text"]
         else:
             preface = rng.choice(listening[retry])

@@ -28,6 +28,9 @@ from bot.personas.reflect import clean, plain, second_person
 
 MOVES = ("repair", "topic_change", "start_over", "step_back", "dont_know_want", "hold",
          "checkin", "space", "answer")
+# Moves the coach handles inside GROW even when the intent classifier reads something else.
+IN_GROW_MOVES = {"repair", "topic_change", "start_over", "step_back", "dont_know_want", "hold",
+                 "checkin"}
 KINDS = ("insight", "feeling", "contradiction", "value", "metaphor")
 # Acts of the understanding reading whose words are never given back.
 NOT_REFLECTED_ACTS = {"question", "request", "control", "correction", "complaint", "filler",
@@ -151,6 +154,11 @@ def move_of(text: str, reading: Any = None) -> Move:
     return Move("answer", key=key if key and key.kind in ("feeling", "insight") else None)
 
 
+def talks_about(text: str) -> bool:
+    """"I want to talk about my coworker": a subject to explore, not yet a goal."""
+    return bool(re.search(r"\btalk about\b|\bdiscuss\b|\blook at\b", _low(text)))
+
+
 def ready_to_move_on(text: str) -> Optional[bool]:
     """The answer to "options, or stay with this a bit longer?": True (move on), False
     (stay) or None (neither: the person said something else)."""
@@ -208,9 +216,18 @@ def key_words(text: Optional[str], names: Iterable[str] = (), reading: Any = Non
         return None
     if _reading_act(reading) in NOT_REFLECTED_ACTS and not force:
         return None
-    names = list(names) + [p.get("name") for p in
-                           (getattr(reading, "details", None) or {}).get("people", [])
-                           if isinstance(p, dict) and p.get("name")]
+    people = (getattr(reading, "details", None) or {}).get("people")
+    if people is None:
+        try:
+            from bot.understanding.details import find_people
+            people = find_people(text)
+        except Exception:  # the understanding module is optional here
+            people = []
+    found_names = [p.get("name") for p in people if isinstance(p, dict) and p.get("name")]
+    if people is not None and reading is None:
+        # found by capitals alone: a capitalised first word of a sentence is no evidence
+        found_names = [n for n in found_names if re.search(r"[^.!?\s]\s+" + re.escape(n), text)]
+    names = list(names) + found_names
     sentences = [s for s in _SENTENCE.split(plain(text)) if s.strip()]
     best: Optional[KeyWords] = None
     for sentence in sentences:
@@ -255,7 +272,8 @@ def _second(phrase: Optional[str], names: Sequence[str]) -> Optional[str]:
         return None
     words = second_person(phrase, names)
     first = words.split(" ", 1)[0]
-    if first[:1].isupper() and first.lower() not in {n.lower() for n in names} \
+    bare = re.sub(r"'s$", "", first).lower()
+    if first[:1].isupper() and bare not in {n.lower() for n in names} \
             and first not in ("I", "I'm", "I've", "I'll", "I'd") and not first.isupper():
         words = words[0].lower() + words[1:]
     return words
@@ -305,4 +323,4 @@ def given_details(text: str, now: datetime, timezone: Optional[str] = None,
 
 
 __all__ = ["KeyWords", "Move", "MOVES", "KINDS", "key_words", "move_of", "reflectable",
-           "ready_to_move_on", "given_details", "is_question", "max_words"]
+           "ready_to_move_on", "talks_about", "given_details", "is_question", "max_words"]
