@@ -91,6 +91,8 @@ CONTROL_ACTIONS = {
     "change_topic": CONTROL_ACTION,
     "undo": UNDO_ACTION,
 }
+# Controls the coach answers itself inside GROW (as it does complaints and corrections).
+COACH_HANDLES = {"start_over", "change_topic"}
 # A complaint about the conversation or a correction is not coaching material.
 REPAIR_ACTS = {"complaint", "correction"}
 CONTROL_SURE = 0.85
@@ -239,7 +241,10 @@ class OverridePolicy(Policy):
             return SCOPE_ACTION
         control = sure_control(tracker)
         in_scene = bool(tracker.get_slot("roleplay_state") or tracker.get_slot("practice_state"))
-        if control in CONTROL_ACTIONS:
+        # In GROW the coach itself repairs, re-contracts and starts afresh (issue 18:
+        # actions/grow.py, bot/personas/listen.py): the form reads these messages.
+        coaching = tracker.active_loop_name == GROW_FORM
+        if control in CONTROL_ACTIONS and not (coaching and control in COACH_HANDLES):
             return CONTROL_ACTIONS[control]
         if control == "stop" and in_scene:
             # The role-play and the practise round end themselves on "stop" (with feedback).
@@ -249,7 +254,7 @@ class OverridePolicy(Policy):
             return None
         reading = reading_of(tracker)
         if (reading.get("act") in REPAIR_ACTS and float(reading.get("confidence") or 0.0) >= CONTROL_SURE
-                and not in_scene):
+                and not in_scene and not coaching):
             return CONTROL_ACTION
         if tracker.get_slot("roleplay_state"):
             return ROLEPLAY_ACTION
