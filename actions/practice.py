@@ -1,5 +1,5 @@
 """Practise coaching: the person plays the coach, the bot a coachee (bot/practice)."""
-from typing import List, Text
+from typing import List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -11,6 +11,21 @@ from bot.practice import labeller, round as practice_round
 
 # The labeller trains on first use; start now so the first round's replies do not wait.
 labeller.warm_up()
+
+
+# As sure as the override policy must be before a control request wins.
+CONTROL_SURE = 0.85
+
+
+def _control(tracker: Tracker) -> Optional[str]:
+    """The control request ("stop", ...) the understanding layer read, sure, in the person's
+    own phrasing; None otherwise. The policy sends a sure "stop" here during a round."""
+    reading = (tracker.latest_message or {}).get("reading")
+    if (isinstance(reading, dict) and reading.get("act") == "control"
+            and reading.get("control_source", "phrase") == "phrase"
+            and float(reading.get("confidence") or 0.0) >= CONTROL_SURE):
+        return reading.get("control")
+    return None
 
 
 class ActionPracticeStart(Action):
@@ -46,6 +61,6 @@ class ActionPracticeTurn(Action):
             # A crisis message interrupted the round: the person is not dropped back into it.
             say(dispatcher, practice_round.after_safety())
             return [SlotSet("practice_state", None)]
-        replies, state = practice_round.turn(state, text_of(tracker))
+        replies, state = practice_round.turn(state, text_of(tracker), stop=_control(tracker) == "stop")
         say(dispatcher, replies)
         return [SlotSet("practice_state", state)]

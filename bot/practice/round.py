@@ -32,11 +32,12 @@ def start(text: str, rounds_done: int = 0) -> Tuple[List[Reply], Dict]:
     return coachee.start(text, rounds_done)
 
 
-def turn(state: Dict, text: str) -> Tuple[List[Reply], Optional[Dict]]:
+def turn(state: Dict, text: str, stop: bool = False) -> Tuple[List[Reply], Optional[Dict]]:
     """One of the person's messages in a round. Returns (replies, new state); the state is
-    None when the round is over (the last reply is then the feedback)."""
+    None when the round is over (the last reply is then the feedback). `stop`: the dialogue
+    already read the message as a request to stop."""
     state = coachee.normalise_state(state)
-    if is_stop(text):
+    if stop or is_stop(text):
         return [_labelled(feedback(state), "other")], None
     reply, state, label = coachee.reply_to(state, text)
     if len(state["lines"]) >= load("practice")["max_turns"]:
