@@ -61,6 +61,12 @@ def settle(text: str, reading: Reading, intent: Dict[str, Any],
         return None
     if _SET_GOAL.search(text) and name != "set_goal":
         return {"name": "set_goal", "confidence": max(confidence, 0.9)}
+    if name == "share_plan" and reading.act != "plan":
+        # A situation described at length is not a plan to review (issue 17).
+        other = _first_other(ranking, {"share_plan", "nlu_fallback"} | DATA_CHANGING)
+        if other is None or other["confidence"] < 0.05:
+            return {"name": "inform", "confidence": confidence}
+        return other
     if name in DATA_CHANGING and not DATA_WORDS[name].search(text):
         other = _first_other(ranking, DATA_CHANGING | {name, "nlu_fallback"})
         if other is None or other["confidence"] < 0.05:
