@@ -253,6 +253,11 @@ class OverridePolicy(Policy):
             # Switch, stop, keep working, delete, export: their intents' rules answer.
             return None
         reading = reading_of(tracker)
+        confidence = (tracker.latest_message.intent or {}).get("confidence") or 0.0
+        if intent == "ask_out_of_scope" and confidence >= SURE and not in_scene:
+            # An everyday request the bot is not for gets its one line in every context
+            # (never a GROW answer, never a data change).
+            return SCOPE_ACTION
         if (reading.get("act") in REPAIR_ACTS and float(reading.get("confidence") or 0.0) >= CONTROL_SURE
                 and not in_scene and not coaching):
             return CONTROL_ACTION
