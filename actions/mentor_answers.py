@@ -2,7 +2,7 @@
 without a topic, and the state that keeps it from repeating itself: the `advice_given`
 slot (items already given) and `offer` (what a "yes" or "what else?" would continue).
 Shared by actions/mentoring.py, personas.py and small_talk.py."""
-from typing import List
+from typing import List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (confidence_of, earlier_texts, fresh_slot, persona, say, text_of,
                             topic_of)
-from bot.personas import mentor
+from bot.personas import mentor, situation_mentor, situations
 
 # kind -> how the mentor answers it on a known topic, given the topic and the message.
 # Advice is not here: advise_on() also reads and writes the advice_given slot.
@@ -51,7 +51,46 @@ def mentor_without_topic(dispatcher: CollectingDispatcher, tracker: Tracker,
     return [SlotSet("expecting", "mentor_topic"), SlotSet("offer", kind)]
 
 
+def situation_turn(dispatcher: CollectingDispatcher, tracker: Tracker,
+                   kind: str) -> Optional[List[EventType]]:
+    """The mentor's answer from the situation library (bot/personas/situation_mentor.py),
+    or None when it has nothing to say (a button for a topic with no situation open)."""
+    turn = situation_mentor.respond(text_of(tracker),
+                                    earlier_texts(tracker, mentor.ADVICE_EARLIER_TURNS),
+                                    tracker.get_slot("mentor_state"), kind)
+    if not turn.replies:
+        return None
+    say(dispatcher, turn.replies)
+    events: List[EventType] = [SlotSet("mentor_state", turn.state), SlotSet("expecting", None),
+                               SlotSet("offer", None)]
+    situation = situations.get(turn.state.get("situation"))
+    if situation:
+        events.append(SlotSet("topic", situation["topic"]))
+    return events
+
+
+def mentor_follow_up(dispatcher: CollectingDispatcher,
+                     tracker: Tracker) -> Optional[List[EventType]]:
+    """A follow-up to the mentor's advice ("why?", "what should I actually say?", "what if
+    they say no?", "A or B?", "what else?", "I'm not changing careers") that the classifier
+    read as something else: answered by the mentor when a situation or a "which is
+    closer?" question is open. None otherwise."""
+    if persona(tracker) != "mentor":
+        return None
+    state = tracker.get_slot("mentor_state") or {}
+    if not (state.get("situation") or state.get("pending")):
+        return None
+    text = text_of(tracker)
+    if text.startswith("/") or (situation_mentor.follow_up_kind(text) is None
+                                and not state.get("pending")):
+        return None
+    return situation_turn(dispatcher, tracker, "advice")
+
+
 def mentor_answer(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> List[EventType]:
+    events = situation_turn(dispatcher, tracker, kind)
+    if events is not None:
+        return events
     topic, text = topic_of(tracker), text_of(tracker)
     if topic is None:
         return mentor_without_topic(dispatcher, tracker, kind)

@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import demo_seed, fresh_slot, host, persona, say, text_of, topic_of
 from actions.mentor_answers import ANSWER_KINDS, mentor_answer
 from actions.personas import meet_mentor
-from bot.personas import coach, roleplay
+from bot.personas import coach, roleplay, situation_mentor
 from bot.personas.plan_review import review
 
 
@@ -137,5 +137,12 @@ class ActionSharePlan(Action):
             say(dispatcher, reply)
             return [SlotSet("asked_questions", asked + ([question_id] if question_id else []))]
         events = as_mentor(dispatcher, tracker, "plan")
-        say(dispatcher, review(text_of(tracker), topic_of(tracker)))
-        return events + [SlotSet("expecting", None)]
+        text = text_of(tracker)
+        # Only an explicit plan gets plan feedback; a plan with deception, going around a
+        # manager, hiding a side business or conceding early gets a plain "don't" first.
+        # Anything else is a description of a situation.
+        warning = situation_mentor.plan_warning(text)
+        if situation_mentor.is_explicit_plan(text) and warning is None:
+            say(dispatcher, review(text, topic_of(tracker)))
+            return events + [SlotSet("expecting", None)]
+        return events + mentor_answer(dispatcher, tracker, "advice")

@@ -9,7 +9,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import (demo_seed, fresh_slot, host, intent_of, persona, say, text_of,
                             topic_of, user_texts)
 from actions.grow import GROW_REQUESTED, grow_in_progress
-from actions.mentor_answers import advise_on, mentor_without_topic
+from actions.mentor_answers import advise_on, mentor_follow_up, mentor_without_topic
 from bot.personas import coach, explain, mentor
 from bot.personas.recommend import recommend
 
@@ -101,6 +101,10 @@ class ActionExplainTechnique(Action):
         return "action_explain_technique"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # "Why?" after the mentor's steps asks for the step's reason, not the technique's.
+        follow_up = mentor_follow_up(dispatcher, tracker)
+        if follow_up is not None:
+            return follow_up
         wanted = host().recap_persona(text_of(tracker))
         if wanted:
             turn = explain.latest_turn(tracker.events, [wanted])

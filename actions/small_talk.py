@@ -10,7 +10,8 @@ from rasa_sdk.types import DomainDict
 from actions.common import (demo_seed, fresh_slot, host, intent_of, persona, say, text_of,
                             topic_of, user_texts)
 from actions.grow import decided, grow_in_progress, resume_or_offer, start_grow_events
-from actions.mentor_answers import MORE_ADVICE_OFFER, mentor_answer, wants_more_advice
+from actions.mentor_answers import (MORE_ADVICE_OFFER, mentor_answer, mentor_follow_up,
+                                    wants_more_advice)
 from actions.mentoring import as_mentor
 from actions.personas import switch_to
 from bot.personas import coach
@@ -74,6 +75,9 @@ class ActionCapabilities(_HostLine):
         return "action_capabilities"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        follow_up = mentor_follow_up(dispatcher, tracker)
+        if follow_up is not None:
+            return follow_up
         # "What else?" right after advice is read as this intent, without confidence.
         if wants_more_advice(tracker):
             return mentor_answer(dispatcher, tracker, "advice")
@@ -85,6 +89,12 @@ class ActionDefaultFallback(_HostLine):
 
     def name(self) -> Text:
         return "action_default_fallback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        follow_up = mentor_follow_up(dispatcher, tracker)
+        if follow_up is not None:
+            return follow_up
+        return super().run(dispatcher, tracker, domain)
 
 
 class ActionGoodbye(Action):
@@ -128,6 +138,9 @@ class ActionDeny(Action):
         return "action_deny"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        follow_up = mentor_follow_up(dispatcher, tracker)
+        if follow_up is not None:
+            return follow_up
         say(dispatcher, host().deny_ack())
         return [SlotSet("offer", None)]
 
