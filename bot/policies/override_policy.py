@@ -237,19 +237,23 @@ class OverridePolicy(Policy):
             return CONCERN_ANSWER_ACTION
         if risk.level == safety.CONCERN and not concern_asked_this_session(tracker):
             return CONCERN_ACTION
-        if self._scope(tracker):
+        # In a practise round every message is a line to a made-up coachee ("maybe see a
+        # therapist?", "let's start over", "can we change the topic?"): only a crisis (above)
+        # and "stop" leave the round.
+        practising = bool(tracker.get_slot("practice_state"))
+        if self._scope(tracker) and not practising:
             return SCOPE_ACTION
         control = sure_control(tracker)
         in_scene = bool(tracker.get_slot("roleplay_state") or tracker.get_slot("practice_state"))
         # In GROW the coach itself repairs, re-contracts and starts afresh (issue 18:
         # actions/grow.py, bot/personas/listen.py): the form reads these messages.
         coaching = tracker.active_loop_name == GROW_FORM
-        if control in CONTROL_ACTIONS and not (coaching and control in COACH_HANDLES):
+        if control in CONTROL_ACTIONS and not (coaching and control in COACH_HANDLES) and not practising:
             return CONTROL_ACTIONS[control]
         if control == "stop" and in_scene:
             # The role-play and the practise round end themselves on "stop" (with feedback).
             return ROLEPLAY_ACTION if tracker.get_slot("roleplay_state") else PRACTICE_ACTION
-        if control is not None:
+        if control is not None and not practising:
             # Switch, stop, keep working, delete, export: their intents' rules answer.
             return None
         reading = reading_of(tracker)
