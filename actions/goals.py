@@ -69,7 +69,12 @@ class ActionReportProgress(Action):
             if not goals:
                 say(dispatcher, goal_views.simple("progress.no_goals"))
                 return [SlotSet("expecting", None)]
-            goal = pick_goal(goals, text) or _by_words(store, tracker.sender_id, text)
+            goal = None
+            if fresh_slot(tracker, "expecting") == "step_followup" and tracker.get_slot("last_goal_id"):
+                # The answer to "how did it go with Priya?": the goal that step belongs to.
+                wanted = int(tracker.get_slot("last_goal_id"))
+                goal = next((g for g in goals if g["id"] == wanted), None)
+            goal = goal or pick_goal(goals, text) or _by_words(store, tracker.sender_id, text)
             if goal is None:
                 if expecting:  # asked once already: leave it rather than loop
                     say(dispatcher, goal_views.goal_list(goals))

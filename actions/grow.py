@@ -78,10 +78,16 @@ def start_grow_events(opening: str, topic: Optional[str]) -> List[EventType]:
         SlotSet("grow_last_slot", slot),
         SlotSet("grow_retry", None),
         SlotSet("topic", topic),
-        SlotSet(STATE, {"queue": ["contract"], "turn": 0, "reflected_at": -9}),
+        SlotSet(STATE, {"queue": ["contract"], "turn": 0, "reflected_at": -9,
+                        "key": _as_dict(listen.situation_words(opening) if slot == "grow_reality"
+                                        else listen.key_words(opening))}),
         SlotSet(EXPLORE, None),
         SlotSet(GROW_REQUESTED, True),
     ]
+
+
+def _as_dict(key: Any) -> Optional[Dict[str, Any]]:
+    return key.as_dict() if key is not None else None
 
 
 def coach_state(tracker: Tracker) -> Dict[str, Any]:
@@ -425,7 +431,8 @@ class AskGrowSlot(Action, ABC):
             slot, tracker.get_slot("topic"), asked,
             previous_answer=previous if retry in (None, "resume") else None,
             retry=retry, commitment=commitment, seed=demo_seed(tracker, slot),
-            confirm=state.get("confirm"), focus=previous if retry in ("topic_change", "refocus") else None,
+            confirm=state.get("confirm"), focus=(previous if retry in ("topic_change", "refocus")
+               else tracker.get_slot("grow_goal") if retry == "resume_goal" else None),
             may_reflect=may_reflect,
         )
         say(dispatcher, explain.tag_halves(reply, slot, question_id))
@@ -547,5 +554,27 @@ def resume_or_offer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
             say(dispatcher, host().switch_announcement("coach", tracker.get_slot("topic")))
             events.append(SlotSet("persona", "coach"))
         return events + [SlotSet(GROW_REQUESTED, True)]
+    goal = _last_active_goal(tracker)
+    if goal is not None and tracker.get_slot("persona") in (None, "coach"):
+        # "Keep working on it": the existing goal, from where the person is now.
+        events = start_grow_events(goal.get("text") or "", goal.get("topic"))
+        events = [e for e in events if e.get("name") not in ("grow_goal", "grow_reality", STATE)]
+        return events + [
+            SlotSet("grow_goal", goal.get("text")), SlotSet("grow_measure", goal.get("measure")),
+            SlotSet("persona", "coach"), SlotSet("offer", None),
+            SlotSet(STATE, {"queue": [], "turn": 0, "reflected_at": -9}),
+            SlotSet("grow_retry", "resume_goal"),
+        ]
     say(dispatcher, host().capabilities())
     return [SlotSet("offer", None)]
+
+
+def _last_active_goal(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    from bot.store import StoreUnavailable, get_store
+
+    try:
+        goals = get_store().list_goals(tracker.sender_id)
+    except StoreUnavailable:
+        return None
+    active = [g for g in goals if g.get("status") == "active" and (g.get("persona") or "coach") == "coach"]
+    return active[-1] if active else None

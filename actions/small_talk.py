@@ -24,8 +24,26 @@ class ActionGreet(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         returning = persona(tracker) is not None
+        if returning and persona(tracker) == "coach" and not grow_in_progress(tracker):
+            # A coaching client comes back: the coach opens on the last agreed step.
+            goal = last_coach_goal(tracker)
+            if goal is not None:
+                say(dispatcher, coach.return_opening(goal, seed=demo_seed(tracker, "return")))
+                return [SlotSet("expecting", "step_followup"), SlotSet("last_goal_id", float(goal["id"]))]
         say(dispatcher, host().greeting(returning, active_goal_texts(tracker) if returning else []))
         return []
+
+
+def last_coach_goal(tracker: Tracker):
+    """The person's newest active coaching goal, or None (also when the store is down)."""
+    from bot.store import StoreUnavailable, get_store
+
+    try:
+        goals = get_store().list_goals(tracker.sender_id)
+    except StoreUnavailable:
+        return None
+    active = [g for g in goals if g.get("status") == "active" and (g.get("persona") or "coach") == "coach"]
+    return active[-1] if active else None
 
 
 def active_goal_texts(tracker: Tracker) -> List[str]:

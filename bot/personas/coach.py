@@ -31,7 +31,8 @@ STAGE_OF: Dict[str, str] = {
 }
 STAGES = ("goal", "reality", "options", "will")
 RETRIES = (None, "vague", "dont_know", "advice_plea", "advice_plea_repeat", "resume", "carry_on",
-           "space", "topic_change", "refocus", "start_over", "step_back", "dont_know_want")
+           "space", "topic_change", "refocus", "start_over", "step_back", "dont_know_want",
+           "resume_goal")
 # Turns asked through the grow_explore slot: not a GROW answer, a move around it.
 EXPLORE_KINDS = ("contract", "stay", "hold", "repair", "readiness_options", "readiness_will",
                  "checkin", "takeaway", "explore_goal")
@@ -329,6 +330,8 @@ def ask(slot: str, topic: Optional[str], asked_ids: Sequence[str],
                 question = listening["unsure_topic"][0]["text"]
         else:
             preface = rng.choice(listening[retry])
+    elif retry == "resume_goal":
+        preface = resume_goal_line(focus, seed)
     elif retry:
         preface = rng.choice(retry_texts[retry])
     reflection = None
@@ -409,7 +412,8 @@ def explore(kind: str, topic: Optional[str], asked_ids: Sequence[str],
         entry = pick(listening["explore_goal"])
         question = entry["text"]
         technique = "goal_setting"
-    reflection = key_reflection(key, rng) if may_reflect and kind in ("stay", "explore_goal") else None
+    reflection = key_reflection(key, rng) if may_reflect and kind in ("stay", "explore_goal",
+                                                                      "contract") else None
     if reflection:
         technique = "reflection"
     return Reply(_join(preface, reflection, question), COACH, technique), entry["id"]
@@ -495,3 +499,33 @@ def outside_grow(kind: str, topic: Optional[str], text: Optional[str],
             lead = rng.choice(spec["lead_ins_no_answer"])
     reply = Reply(_join(lead, _fill(entry["text"], topic)), COACH, entry["technique"])
     return reply, entry["id"]
+
+
+def return_opening(goal: Mapping[str, Any], seed: Optional[int] = None) -> Reply:
+    """A returning person's coach opens on the last agreed step: "How did it go with
+    Priya?" when the step names someone, else the step or the goal in their words."""
+    rng = random.Random(seed)
+    content = _lib()["return_visit"]
+    step = str(goal.get("first_step") or "")
+    names = listen.names_in(step)
+    if names:
+        return Reply(rng.choice(content["with_person"]).format(person=names[0]), COACH,
+                     "accountability")
+    words = _short(step, names) if step else None
+    if words:
+        return Reply(rng.choice(content["with_step"]).format(step=words), COACH, "accountability")
+    words = _short(str(goal.get("text") or ""))
+    if words:
+        return Reply(rng.choice(content["with_goal"]).format(goal=words), COACH, "accountability")
+    return Reply(rng.choice(content["without_words"]), COACH, "accountability")
+
+
+def resume_goal_line(goal_text: Optional[str], seed: Optional[int] = None) -> str:
+    """The statement before GROW resumes an existing goal ("keep working on it")."""
+    rng = random.Random(seed)
+    content = _lib()["return_visit"]
+    words = _short(goal_text) if goal_text else None
+    if words:
+        return rng.choice(content["resume_goal"]).format(goal=words)
+    return rng.choice(content["resume_goal_no_words"])
+

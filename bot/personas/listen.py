@@ -279,6 +279,36 @@ def _second(phrase: Optional[str], names: Sequence[str]) -> Optional[str]:
     return words
 
 
+def situation_words(text: Optional[str]) -> Optional[KeyWords]:
+    """An opening that tells what is happening, in a few words to acknowledge before the
+    contract: a feeling or insight when there is one, else the last clause that fits."""
+    if not text or not reflectable(text):
+        return None
+    key = key_words(text, checked=True)
+    if key is not None and key.phrase:
+        return key
+    sentences = [s for s in _SENTENCE.split(plain(text)) if s.strip()]
+    for sentence in reversed(sentences):
+        parts = [p for p in _SUB_CLAUSE.split(sentence) if p and p.strip()]
+        for part in parts[::-1] + [sentence]:
+            words = _trim(part)
+            if _fits(words) and len(words.split()) >= 4:
+                return KeyWords("situation", _second(words, names_in(text)))
+    return None
+
+
+def names_in(text: str) -> List[str]:
+    """People's names in the text (the understanding module's people finder), not counting a
+    capitalised first word of a sentence, which is no evidence of a name."""
+    try:
+        from bot.understanding.details import find_people
+        people = find_people(text or "")
+    except Exception:  # the understanding module is optional here
+        return []
+    names = [p["name"] for p in people if isinstance(p, dict) and p.get("name")]
+    return [n for n in names if re.search(r"[^.!?\s]\s+" + re.escape(n), text or "")]
+
+
 # ---- details already given -------------------------------------------------------------
 
 def given_details(text: str, now: datetime, timezone: Optional[str] = None,
@@ -323,4 +353,4 @@ def given_details(text: str, now: datetime, timezone: Optional[str] = None,
 
 
 __all__ = ["KeyWords", "Move", "MOVES", "KINDS", "key_words", "move_of", "reflectable",
-           "ready_to_move_on", "talks_about", "given_details", "is_question", "max_words"]
+           "ready_to_move_on", "talks_about", "names_in", "situation_words", "given_details", "is_question", "max_words"]

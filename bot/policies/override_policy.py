@@ -66,6 +66,8 @@ EXPECTATIONS = {
     # The gentle question after low mood: whatever comes next is its answer.
     "concern_answer": (CONCERN_ANSWER_ACTION, None),
     "plan_text": ("action_share_plan", ANSWERS),
+    # The coach asked a returning person how their step went: the answer is progress.
+    "step_followup": ("action_report_progress", None),
 }
 EXPECTATION_ACTIONS = {name: action for name, (action, _) in EXPECTATIONS.items()}
 # Enough to tell that "in two weeks" answers "when shall I check in?" whatever the intent.
@@ -108,6 +110,8 @@ ESCAPE_INTENTS = {
     "request_coach", "request_mentor", "stop_flow", "delete_data", "export_data",
     "greet", "goodbye", "ask_difference", "ask_capabilities", "list_goals",
     "ask_technique", "bot_challenge", "express_distress", "ask_out_of_scope",
+    # The web page's Compare control (and a confident "how would each of you answer this?").
+    "compare_answers",
 }
 
 

@@ -1,0 +1,54 @@
+"""A coachee over HTTP: answers what the coach actually asks (the tracker says which GROW
+slot, or which move around it: contract, readiness, staying with a feeling, takeaway), so
+tests no longer assume a fixed order of questions (issue 18: GROW is a map, not a form)."""
+from typing import Dict, List, Optional
+
+from tests.e2e.servers import DELEGATION_GROW
+
+CONTRACT = "a clear first step I can take this week"
+# Answers by GROW slot, from the delegation conversation.
+DELEGATION_BY_SLOT = dict(zip(
+    ["grow_measure", "grow_reality", "grow_options", "grow_first_step", "grow_deadline",
+     "grow_commitment", "grow_commitment_followup", "grow_obstacle"], DELEGATION_GROW[1:]))
+# Answers to the moves around GROW.
+EXPLORE_ANSWERS = {
+    "contract": CONTRACT,
+    "readiness_options": "let's look at options",
+    "readiness_will": "I'm ready to choose a step",
+    "stay": "it is mostly about trust",
+    "hold": "I think it is about trust",
+    "checkin": "it has been useful so far",
+    "takeaway": "that I can let go a little",
+    "explore_goal": "I want my team to own more of the work",
+    "repair": "keep going",
+}
+
+
+def where(bot, sender) -> Dict[str, Optional[str]]:
+    slots = bot.tracker(sender)["slots"]
+    queue = (slots.get("coach_state") or {}).get("queue") or []
+    return {"slot": slots.get("requested_slot"), "move": queue[0] if queue else None}
+
+
+def answer_for(bot, sender, by_slot: Dict[str, str]) -> Optional[str]:
+    """What this coachee says next, or None when the coach asks for nothing (GROW is over)."""
+    now = where(bot, sender)
+    if now["slot"] == "grow_explore":
+        return EXPLORE_ANSWERS.get(now["move"] or "hold", "go on")
+    if now["slot"] is None:
+        return None
+    return by_slot[now["slot"]]
+
+
+def play(bot, sender, by_slot: Dict[str, str] = None, max_turns: int = 30) -> List[List[dict]]:
+    """Answers until the summary comes; returns every reply (a list of messages each)."""
+    by_slot = by_slot or DELEGATION_BY_SLOT
+    replies = []
+    for _ in range(max_turns):
+        answer = answer_for(bot, sender, by_slot)
+        if answer is None:
+            break
+        replies.append(bot.say(sender, answer))
+        if any(m["metadata"].get("technique") == "summary" for m in replies[-1]):
+            break
+    return replies
