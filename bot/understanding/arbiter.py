@@ -18,7 +18,12 @@ CONTROL_INTENTS = {
     "compare": "compare_answers", "schedule_checkin": "request_followup",
     "list_goals": "list_goals", "stop": "stop_flow", "keep_working": "continue_flow",
     "delete_data": "delete_data", "export_data": "export_data",
+    # "start again", "from scratch": the conversation's stop (the policy starts afresh).
+    "start_over": "stop_flow",
 }
+# Moves about the conversation itself, not requests: statements (`inform`) whatever the
+# classifier guessed (it reads "this is useless" as distress, "hmm" as a yes).
+STATEMENT_ACTS = {"complaint", "correction", "filler", "insight"}
 DATA_CHANGING = {"drop_goal", "edit_goal", "delete_data", "export_data"}
 DATA_WORDS = {
     "drop_goal": re.compile(
@@ -31,15 +36,20 @@ DATA_WORDS = {
         r"first step|due date|date|wording|target)\b|\b(goal|deadline|measure|first step)\b.{0,40}"
         r"\b(should be|is now|to be|change|update|move|push|extend)\b", re.I),
     "delete_data": re.compile(
-        r"\b(delete|erase|wipe|remove|forget|purge|clear|destroy)\b.{0,40}\b(data|everything|"
-        r"all|account|history|conversations?|information|info|records?|me|messages|details)\b", re.I),
+        r"\b(delete|erase|wipe|remove|forget|purge|clear|destroy)\b.{0,30}\b(my data|everything|"
+        r"all (of )?my|all my|about me|my (history|information|info|records?|conversations?|messages|"
+        r"details|goals and)|me\b|(my )?account with you)|\b(my )?(data|information|info|history) "
+        r"(removed|deleted|erased|wiped)\b|\bgdpr\b.{0,20}\b(delete|deletion|erasure|remove)", re.I),
     "export_data": re.compile(
         r"\b(export|download|copy|send me|give me|get|see|show|what)\b.{0,40}\b(data|information|"
         r"info|history|records|transcript|everything you (have|know|store))\b", re.I),
 }
+# Short acknowledgements keep the classifier's reading (yes/no/ok answer what was offered).
+_ACK = re.compile(r"^(yes|yeah|yep|yup|no|nope|nah|ok(ay)?|sure|fine|alright|cool|got it|right|k+|"
+                  r"correct|exactly|maybe|perhaps|not sure|i guess|dunno|idk)\W*$", re.I)
 _SET_GOAL = re.compile(
     r"^\W*(?:(?:so|ok|okay|well|hi|hello|hey)[,!.]?\s+)?(?:my (?:new |main |big |next )?goal (?:is|would be|for [^,]{1,30} is)|"
-    r"i(?:'d| would)? (?:like|want) to set (?:a|the|my) goal|the goal is|new goal\s*[:-])", re.I)
+    r"i(?:'d| would)? (?:like|want) to set (?:a|the|my) goal|the goal is|new goal\s*[:-]|set (?:a|me a) goal\s*[:-]|goal\s*:)", re.I)
 
 
 def _first_other(ranking: List[Dict[str, Any]], skip: set) -> Optional[Dict[str, Any]]:
@@ -59,6 +69,13 @@ def settle(text: str, reading: Reading, intent: Dict[str, Any],
         if wanted != name:
             return {"name": wanted, "confidence": max(confidence, reading.confidence)}
         return None
+    # (A complaint about the conversation, "this is useless", is no distress; the safety
+    # lexicon still reads every message's text in the policy, whatever the intent.)
+    if (reading.act in STATEMENT_ACTS and reading.confidence >= SURE and name != "inform"
+            and (name != "express_distress" or reading.act == "complaint")
+            and not (reading.act == "filler" and _ACK.match(text.strip()))):
+        if not (name in DATA_CHANGING and DATA_WORDS[name].search(text)):
+            return {"name": "inform", "confidence": max(confidence, reading.confidence)}
     if _SET_GOAL.search(text) and name != "set_goal":
         return {"name": "set_goal", "confidence": max(confidence, 0.9)}
     if name == "share_plan" and reading.act != "plan":
@@ -114,10 +131,10 @@ def refine_act(reading_dict: Dict[str, Any], intent: Dict[str, Any]) -> Dict[str
     name = intent.get("name")
     confidence = float(intent.get("confidence") or 0.0)
     act = data.get("act")
-    if act == "control" or confidence < INTENT_SURE:
+    if act == "control" or confidence < 0.3:
         return data
     text = data.get("situation") or ""
-    if name in INTENT_CONTROLS and act not in ("correction", "complaint"):
+    if name in INTENT_CONTROLS and act not in ("correction", "complaint") and confidence >= INTENT_SURE:
         data.update(act="control", control=INTENT_CONTROLS[name], control_source="intent",
                     confidence=round(min(confidence, 0.9), 3))
     elif act == "filler" and name in ("affirm", "deny") and _YES_NO.match(text.strip()):
