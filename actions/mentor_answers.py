@@ -2,6 +2,7 @@
 without a topic, and the state that keeps it from repeating itself: the `advice_given`
 slot (items already given) and `offer` (what a "yes" or "what else?" would continue).
 Shared by actions/mentoring.py, personas.py and small_talk.py."""
+import threading
 from typing import List, Optional
 
 from rasa_sdk import Tracker
@@ -11,6 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (confidence_of, earlier_texts, fresh_slot, persona, say, text_of,
                             topic_of)
 from bot.personas import mentor, situation_mentor, situations
+
+# The situation matcher is trained when the action server starts, not on the first message.
+threading.Thread(target=situation_mentor.warm, daemon=True).start()
 
 # kind -> how the mentor answers it on a known topic, given the topic and the message.
 # Advice is not here: advise_on() also reads and writes the advice_given slot.

@@ -65,11 +65,27 @@ def money(text: str) -> List[str]:
     return [value for _, _, value in sorted(found)]
 
 
-def durations(text: str) -> List[str]:
+_LEAD = re.compile(r"^(?:in|within|for|by|over|next|the next|about|around)\s+", re.I)
+
+
+def _spans(text: str) -> List[str]:
     found = [m.group(0).strip() for m in DURATION.finditer(text or "")]
-    found += [m.group(0).strip() for m in DEADLINE.finditer(text or "")]
     # "a day" / "an hour" alone are rarely the person's deadline.
-    return [d for d in found if not re.fullmatch(r"(?:a|an)\s+\w+", d, re.I)]
+    return [d for d in found if not re.fullmatch(r"(?:(?:in|for|within)\s+)?(?:a|an)\s+\w+", d, re.I)]
+
+
+def durations(text: str) -> List[str]:
+    """How long or until when, without the preposition ("within 21 days" -> "21 days");
+    time already passed ("two months ago") is since()."""
+    found = [_LEAD.sub("", d) for d in _spans(text) if not d.lower().endswith(" ago")]
+    found += [m.group(0).strip() for m in DEADLINE.finditer(text or "")]
+    return found
+
+
+def since(text: str) -> List[str]:
+    """Time already passed: "promoted two months ago" -> "two months"."""
+    return [re.sub(r"\s+ago$", "", _LEAD.sub("", d), flags=re.I) for d in _spans(text)
+            if d.lower().endswith(" ago")]
 
 
 def counts(text: str) -> List[str]:
@@ -96,7 +112,8 @@ def events(text: str) -> List[str]:
 
 def extract(text: str) -> Dict[str, List[str]]:
     """Every detail kind with what was found (kinds with nothing are left out)."""
-    found = {"money": money(text), "duration": durations(text), "count": counts(text),
+    found = {"money": money(text), "duration": durations(text), "since": since(text),
+             "count": counts(text),
              "name": names(text), "event": events(text)}
     return {kind: values for kind, values in found.items() if values}
 

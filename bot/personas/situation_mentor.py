@@ -131,6 +131,8 @@ def _details_line(details: Dict[str, List[str]]) -> str:
         key = f"event_{event}"
         if key in content:
             parts.append(content[key])
+    for value in details.get("since", [])[:1]:
+        parts.append(content["since"].format(value=value))
     if not parts:
         return ""
     return f"{content['lead']} {', '.join(parts)}."
@@ -148,6 +150,12 @@ def _buttons(situation: Dict, more: bool) -> List[Dict[str, str]]:
 def _steps(situation: Dict, state: Dict) -> Tuple[List[Dict], bool]:
     """The next steps not given yet, and whether more remain after them."""
     left = [s for s in situation["steps"] if s["id"] not in state["given"]]
+    # A step that can use the person's own detail ("six weeks", "148k") is not left for later.
+    uses_detail = [s for s in left[STEPS_PER_TURN:]
+                   if any(state["details"].get(kind) for kind in (s.get("with") or {}))]
+    if uses_detail and len(left) > STEPS_PER_TURN:
+        left.remove(uses_detail[0])
+        left.insert(STEPS_PER_TURN - 1, uses_detail[0])
     return left[:STEPS_PER_TURN], len(left) > STEPS_PER_TURN
 
 
@@ -433,6 +441,11 @@ def _after_match(match: "situations.Match", state: Dict, text: str,
         state["pending"] = match.two
         return [_clarify(*match.two)]
     return [_outside(text)]
+
+
+def warm() -> None:
+    """Builds the matcher now (the action server calls this at start-up, in a thread)."""
+    situations.match("warm up")
 
 
 def plan_red_flags(text: str) -> List[str]:
