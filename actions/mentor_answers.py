@@ -65,8 +65,10 @@ def situation_turn(dispatcher: CollectingDispatcher, tracker: Tracker,
     if not turn.replies:
         return None
     say(dispatcher, turn.replies)
+    # "Yes" or an unsure "what else?" after advice with steps left brings the next ones.
+    offer = MORE_ADVICE_OFFER if situation_mentor.has_more(turn.state) else None
     events: List[EventType] = [SlotSet("mentor_state", turn.state), SlotSet("expecting", None),
-                               SlotSet("offer", None)]
+                               SlotSet("offer", offer)]
     situation = situations.get(turn.state.get("situation"))
     if situation:
         events.append(SlotSet("topic", situation["topic"]))

@@ -51,7 +51,7 @@ class Turn:
 
 def empty_state() -> Dict:
     return {"situation": None, "given": [], "last": [], "excluded": [], "pending": [],
-            "details": {}}
+            "details": {}, "asked_open": False}
 
 
 def _normalise(state: Optional[Dict]) -> Dict:
@@ -310,19 +310,22 @@ def _outside(text: str) -> Reply:
 
 
 def _pick_pending(state: Dict, text: str) -> Optional[str]:
-    """Which of the two situations of the open clarifying question the answer picks."""
+    """Which of the two situations of the open clarifying question the answer picks (None
+    when it picks neither)."""
     first, second = state["pending"]
     clean = _lower(text)
     if re.search(r"\b(first|former|1|the one before)\b", clean):
         return first
     if re.search(r"\b(second|latter|2|the other)\b", clean):
         return second
-    ranked = dict(situations.rank(text))
     title_words = {sid: _words(situations.get(sid)["title"]) for sid in (first, second)}
     overlap = {sid: len(_words(text) & title_words[sid]) for sid in (first, second)}
     if overlap[first] != overlap[second]:
         return max(overlap, key=overlap.get)
-    return first if ranked.get(first, 0) >= ranked.get(second, 0) else second
+    match = situations.match(text)
+    if match.verdict == "sure" and match.best in (first, second):
+        return match.best
+    return None
 
 
 def _start(situation_id: str, state: Dict, text: str) -> List[Reply]:
@@ -366,7 +369,13 @@ def respond(text: str, earlier: Sequence[str] = (), state: Optional[Dict] = None
 
     if state["pending"] and words and follow is None:
         chosen = _pick_pending(state, words)
-        return Turn(_start(chosen, state, " ".join([*earlier[-1:], words])), state)
+        if chosen:
+            return Turn(_start(chosen, state, " ".join([*earlier[-1:], words])), state)
+        state["pending"] = []
+        match = situations.match(words, earlier, state["excluded"])
+        if match.verdict == "sure":
+            return Turn(_start(match.best, state, words), state)
+        return Turn([_say(_text()["clarify"]["nothing_yet"], "guidance")], state)
 
     if current and follow in ("why", "script", "objection", "either_or"):
         handler = {"why": lambda: _why(current, state, words),
@@ -390,6 +399,15 @@ def respond(text: str, earlier: Sequence[str] = (), state: Optional[Dict] = None
 
     if not words:
         return Turn([], state)
+    if current is None and _only_asks(words):
+        # "I need some advice": ask what's going on, once; the second time, say plainly
+        # that there's nothing to go on yet rather than ask again or list generalities.
+        if state["asked_open"]:
+            state["asked_open"] = False
+            return Turn([_say(_text()["clarify"]["nothing_yet"], "guidance")], state)
+        state["asked_open"] = True
+        return Turn([_say(_text()["clarify"]["none_known"], "guidance")], state)
+    state["asked_open"] = False
     warning = plan_warning(words)
     match = situations.match(words, earlier, state["excluded"])
     if current:
@@ -414,6 +432,19 @@ def respond(text: str, earlier: Sequence[str] = (), state: Optional[Dict] = None
     if warning:
         replies = [warning] + replies
     return Turn(replies, state)
+
+
+def _only_asks(text: str) -> bool:
+    """A request for help that describes nothing ("I need some advice", "just tell me")."""
+    generic = set(situations.content_words(" ".join(_text()["clarify"]["generic_words"])))
+    return set(situations.content_words(text)) <= generic
+
+
+def has_more(state: Dict) -> bool:
+    """The open situation still has steps not given."""
+    situation = situations.get(state.get("situation"))
+    return bool(situation) and any(s["id"] not in state.get("given", [])
+                                   for s in situation["steps"])
 
 
 def _ruled_out(text: str, current: Optional[Dict]) -> Tuple[Optional[str], str]:

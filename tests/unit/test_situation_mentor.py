@@ -104,7 +104,7 @@ def test_review_alone_does_not_switch_the_situation():
 
 
 def test_a_weak_match_asks_one_question_naming_two():
-    turn, = _talk("I need help with something at work")
+    turn, = _talk("I have a problem with my boss and my team")
     assert len(turn.replies) == 1
     assert turn.replies[0].text.count(", or ") == 1
     assert len(turn.state["pending"]) == 2
@@ -126,3 +126,10 @@ def test_plan_warnings_cover_going_around_hiding_and_conceding():
     assert mentor.plan_red_flags("I'll keep the side business secret so they won't find out") == ["hiding"]
     assert mentor.plan_red_flags("I'll lower my ask in case they say no") == ["conceding"]
     assert mentor.plan_red_flags("I'll ask for 148k and stop talking") == []
+
+
+def test_a_request_that_describes_nothing_is_asked_once_then_answered_plainly():
+    ask, unclear = _talk("I need some advice", "it's complicated, just work stuff")
+    assert ask.replies[0].technique == "guidance" and ask.replies[0].text.endswith("enough.")
+    assert unclear.replies[0].text != ask.replies[0].text
+    assert "generic list" in unclear.replies[0].text
