@@ -22,7 +22,13 @@ def is_stop(text: str) -> bool:
     would you stop doing?") is not a stop."""
     stop = load("practice")["stop"]
     normalised = _normalise(text)
-    if normalised in {_normalise(w) for w in stop["whole"]}:
+    whole = {_normalise(w) for w in stop["whole"]}
+    lead_ins = sorted((_normalise(w) for w in stop["lead_in"]), key=len, reverse=True)
+    candidates = {normalised}
+    for lead_in in lead_ins:
+        if normalised.startswith(lead_in + " "):
+            candidates.add(normalised[len(lead_in) + 1:])
+    if candidates & whole:
         return True
     return any(re.search(r"(?<![\w'])" + re.escape(_normalise(p)) + r"(?![\w'])", normalised)
                for p in stop["phrases"])

@@ -85,3 +85,17 @@ def test_a_crisis_message_in_a_round_goes_to_the_safety_path(bot, sender):
     after = bot.say(sender, "What's on your mind?")
     assert after and all("practice_label" not in m["metadata"] for m in after)
     assert "practice" not in techniques(after)
+
+
+def test_lines_to_the_coachee_that_sound_like_requests_stay_in_the_round(bot, sender):
+    bot.say(sender, "I want to practise coaching someone who is burning out")
+    for text, label in [("Let's start over, what's really going on?", "open_question"),
+                        ("Maybe you should see a therapist about it.", "advice"),
+                        ("Can we change the topic to your team for a moment?", "closed_question"),
+                        ("What would you like to stop doing?", "open_question")]:
+        reply = bot.say(sender, text)
+        assert [m["metadata"].get("practice_label") for m in reply] == [label], (text, texts(reply))
+        assert reply[0]["text"].startswith("Maria: ")
+    end = bot.say(sender, "ok let's stop there")
+    assert techniques(end) == ["practice_feedback"]
+    assert '"Maybe you should see a therapist about it."' in end[0]["text"]

@@ -105,13 +105,15 @@ def test_guarded_replies_rotate_instead_of_repeating():
 
 
 @pytest.mark.parametrize("text", ["stop", "Stop.", "end practice", "give me feedback",
-                                  "ok, how did I do?", "feedback please", "let's end the round"])
+                                  "ok, how did I do?", "feedback please", "let's end the round",
+                                  "ok let's stop there", "Okay, that's it for now.", "Thanks, we can stop here"])
 def test_stop_words_end_the_round(text):
     assert practice_round.is_stop(text)
 
 
 @pytest.mark.parametrize("text", ["What would you stop doing?", "What's your feedback on the review?",
-                                  "When did you feel done with it?"])
+                                  "When did you feel done with it?", "What would make you stop there?",
+                                  "Is that all for now, or is there more?", "How would it end?"])
 def test_coaching_lines_that_mention_stop_or_feedback_do_not_end_it(text):
     assert not practice_round.is_stop(text)
 
