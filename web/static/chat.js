@@ -594,12 +594,23 @@
     return entry.text;
   }
 
+  function techniquesOf(entry) {
+    if (entry.parts) {
+      return entry.parts.map(function (p) { return techniqueName(p.technique); }).join(" + ");
+    }
+    return techniqueName(entry.technique);
+  }
+
   function labelFor(entry) {
     var name = LABELS[entry.who] || "Host";
-    if (entry.parts) {
-      return name + " (" + entry.parts.map(function (p) { return techniqueName(p.technique); }).join(" + ") + ")";
-    }
-    return entry.technique ? name + " (" + techniqueName(entry.technique) + ")" : name;
+    var used = techniquesOf(entry);
+    return used ? name + " (" + used + ")" : name;
+  }
+
+  function cellFor(entry) {
+    if (!entry) { return ""; }
+    var used = techniquesOf(entry);
+    return mdCell(spoken(entry)) + (used && !entry.parts ? " _(" + used + ")_" : "");
   }
 
   function transcriptMarkdown(now) {
@@ -618,8 +629,7 @@
         var rows = Math.max(entry.coach.length, entry.mentor.length);
         for (var i = 0; i < rows; i++) {
           var c = entry.coach[i], m = entry.mentor[i];
-          lines.push("| " + (c ? mdCell(spoken(c)) + " _(" + mdCell(labelFor(c).replace(/^Coach /, "")) + ")_" : "") +
-                     " | " + (m ? mdCell(spoken(m)) + " _(" + mdCell(labelFor(m).replace(/^Mentor /, "")) + ")_" : "") + " |");
+          lines.push("| " + cellFor(c) + " | " + cellFor(m) + " |");
         }
         lines.push("");
         if (entry.debrief) { lines.push("**Debrief:** " + mdText(entry.debrief), ""); }
@@ -686,6 +696,7 @@
     if (!line || state.waiting) { return false; }
     if (!send(line.text, line.display)) { return false; }
     state.demo.next += 1;
+    el.log.focus();  // so the next key press (N) advances instead of typing into the box
     return true;
   }
 
