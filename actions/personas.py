@@ -12,6 +12,7 @@ from actions.grow import GROW_REQUESTED, grow_in_progress
 from actions.mentor_answers import advise_on, mentor_follow_up, mentor_without_topic
 from bot.personas import coach, explain, mentor
 from bot.personas.recommend import recommend
+from bot.topics import topic_in
 
 # When no topic was recognised, the comparison still needs something concrete to show.
 COMPARE_FALLBACK_TOPIC = "leadership"
@@ -156,7 +157,10 @@ class ActionCompareAnswers(Action):
         if not situation:
             say(dispatcher, host().compare_intro(""))
             return [SlotSet("expecting", "compare_situation")]
-        topic = topic_of(tracker) or COMPARE_FALLBACK_TOPIC
+        # A situation sent with the request did not go through the NLU pipeline: its own
+        # topic words count first.
+        sent = text_of(tracker).startswith("/")
+        topic = (topic_in(situation) if sent else None) or topic_of(tracker) or COMPARE_FALLBACK_TOPIC
         asked = list(tracker.get_slot("asked_questions") or [])
         say(dispatcher, host().compare_intro(situation))
         coach_reply, question_id = coach.ask("grow_goal", topic, asked, previous_answer=situation,

@@ -42,3 +42,22 @@ def parse_pattern_id(pattern: str) -> Tuple[str, bool]:
     if pattern.endswith(GENERIC_MARK):
         return pattern[: -len(GENERIC_MARK)], True
     return pattern, False
+
+
+def topic_in(text: str) -> Optional[str]:
+    """The topic a text names with a specific phrase (the earliest mention), else one it
+    names with a generic phrase, else None. For text that did not go through the NLU
+    pipeline, such as the situation the web page's Compare control sends."""
+    import re
+
+    lowered = " ".join((text or "").lower().replace("\u2019", "'").split())
+    for phrases in (topic_phrases(), generic_phrases()):
+        found = []
+        for value, words in phrases.items():
+            for phrase in words:
+                match = re.search(r"(?<![a-z'])" + re.escape(phrase.lower()) + r"(?![a-z'])", lowered)
+                if match:
+                    found.append((match.start(), -len(phrase), value))
+        if found:
+            return min(found)[2]
+    return None
