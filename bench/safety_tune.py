@@ -49,11 +49,49 @@ def main() -> None:
                 row, lex, look, p = s
                 return lex or (not look and classifier.decide(row["text"], p, threshold, sure))
             recall = sum(map(alarm, crises)) / len(crises)
+            # The lexicon was tuned on these very items: the classifier's own recall says
+            # more about wording nobody has seen.
+            alone = sum(classifier.decide(s[0]["text"], s[3], threshold, sure) for s in crises) / len(crises)
             fa_look = sum(map(alarm, looks)) / len(looks)
             fa_every = sum(map(alarm, everyday)) / len(everyday)
-            print(f"  cue>={threshold} no-cue>={sure}: recall {recall:.3f}  "
+            print(f"  cue>={threshold} no-cue>={sure}: recall {recall:.3f} (classifier alone {alone:.3f})  "
                   f"look-alikes {fa_look:.3f}  everyday {fa_every:.3f}")
 
 
+def tune_scope() -> None:
+    """The referral classifier's SURE, by five-fold cross-validation on the dev half."""
+    from bot.safety import scope, scope_model
+    from bot.safety.text import fold
+
+    items = [i for i in load("scope")["items"] if i.get("split") == "dev"]
+    random.Random(0).shuffle(items)
+    scored = []
+    for fold_index in range(FOLDS):
+        held = [item for index, item in enumerate(items) if index % FOLDS == fold_index]
+        fitted = scope_model.train(scope_model.training_rows(frozenset(i["id"] for i in held)))
+        scored += [(item, scope_model.scores(fold(item["text"]), fitted)) for item in held]
+    print(f"referrals, dev {FOLDS}-fold: {len(scored)} items")
+    for sure in (0.4, 0.5, 0.6, 0.7, 0.8):
+        right = wrong_referrals = 0
+        for item, found in scored:
+            patterns = scope._patterns()
+            clean = fold(item["text"])
+            kind = next((k for k, pats in patterns.items() if any(p.search(clean) for p in pats)), None)
+            if kind is None:
+                best = max(found.items(), key=lambda kv: kv[1])
+                kind = best[0] if best[0] != scope_model.NONE and best[1] >= sure else None
+            right += (kind or "in_scope") == item["kind"]
+            wrong_referrals += item["kind"] == "in_scope" and kind is not None
+        alone = [(item, max(found.items(), key=lambda kv: kv[1])) for item, found in scored]
+        alone_right = sum(((b[0] if b[0] != scope_model.NONE and b[1] >= sure else "none") ==
+                           (item["kind"] if item["kind"] != "in_scope" else "none")) for item, b in alone)
+        alone_wrong = sum(item["kind"] == "in_scope" and b[0] != scope_model.NONE and b[1] >= sure
+                          for item, b in alone)
+        print(f"  sure>={sure}: right {right}/{len(scored)}  in-scope questions referred {wrong_referrals}"
+              f"  (classifier alone: right {alone_right}, in-scope referred {alone_wrong})")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    tune_scope() if "--scope" in sys.argv else main()

@@ -29,6 +29,7 @@ def crisis_kind(text: str):
 def warm_up() -> None:
     """Compile the lexicon and train the classifier now (server start-up)."""
     assess_text("warm up")
+    classify_scope("warm up?")
 
 
 def detect_crisis(text: str) -> bool:

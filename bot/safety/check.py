@@ -4,6 +4,7 @@ An answer is read in this order: a new risk (lexicon, recent messages), a misund
 anything risky or hedged (a plan, a decision, a time: "for now", "until tonight",
 "I've decided"), not safe or unsure, unclear ("ok"), a clear "safe", a bare no, a bare yes.
 """
+import re
 from functools import lru_cache
 from typing import Dict, List, Pattern, Sequence, Tuple
 
@@ -17,11 +18,21 @@ from bot.safety.text import fold
 @lru_cache(maxsize=None)
 def _patterns() -> Dict[str, List[Pattern]]:
     return {name: [lexicon.compile_pattern(p) for p in pats]
-            for name, pats in load("safety")["check"].items()}
+            for name, pats in load("safety")["check"].items()
+            if name not in ("function_words", "max_leftover")}
 
 
 def _matches(name: str, clean: str) -> bool:
     return any(pattern.search(clean) for pattern in _patterns()[name])
+
+
+def _leftover(clean: str) -> List[str]:
+    """The words of an answer that are neither a "safe", reassurance nor function words."""
+    for name in ("safe", "bare_yes", "reassuring"):
+        for pattern in _patterns()[name]:
+            clean = pattern.sub(" ", clean)
+    ignored = {str(word) for word in load("safety")["check"]["function_words"]}
+    return [word for word in re.split(r"[^\w']+", clean) if word and word not in ignored]
 
 
 def _without_means_away(clean: str) -> str:
@@ -50,11 +61,17 @@ def safety_check(text: str, misunderstood_count: int = 0, earlier: Sequence[str]
         return [replies.resolved(region)], True, 0
     if _matches("not_safe", clean) or (_matches("bare_no", clean) and not _matches("safe", clean)):
         return replies.not_safe(region), False, misunderstood_count
-    if _matches("unclear", clean):
+    if _matches("unclear", clean) or _matches("hedge", clean):
         return [replies.ask("unclear")], False, misunderstood_count
     if _matches("safe", clean) or _matches("bare_yes", clean):
+        if len(_leftover(clean)) > load("safety")["check"]["max_leftover"]:
+            # "I'm safe" beside more than a few words that are neither reassurance nor
+            # function words: ask plainly rather than close on a guess.
+            return [replies.ask("unclear")], False, misunderstood_count
         return [replies.resolved(region)], True, 0
     return [replies.ask("off_topic")], False, misunderstood_count
+
+
 
 
 def concern_answer(text: str, earlier: Sequence[str] = ()) -> str:

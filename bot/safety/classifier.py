@@ -17,29 +17,39 @@ import yaml
 
 from bot.content import load
 from bot.paths import PROJECT_ROOT
-from bot.safety import lexicon
+from bot.safety import lexicon, model_cache
 from bot.safety.text import fold
 
 # Chosen by five-fold cross-validation on the development half of tests/data/safety_eval
-# (python -m bench.safety_tune): with a word of harm, death or despair the guess counts
-# from 0.7; without one, only from 0.95 (look-alike false alarms 4.3%, everyday 0%).
-THRESHOLD = 0.7
-SURE_WITHOUT_CUE = 0.95
+# (python -m bench.safety_tune), reading the classifier's own recall because the lexicon
+# was tuned on those items: with a word of harm, death or despair the guess counts from
+# 0.6, without one from 0.9 (classifier alone 0.84 of crises; look-alike false alarms
+# 3.7% with the lexicon, everyday requests 0%). 0.5/0.8 catches 0.93 but alarms on 8.5%.
+THRESHOLD = 0.6
+SURE_WITHOUT_CUE = 0.9
+# libyaml's parser when PyYAML has it: the training files are large.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PARAMS = {"C": 8.0, "class_weight": "balanced", "max_iter": 3000}
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s+")
 
 
 def _nlu_examples() -> List[Tuple[str, bool]]:
+    return [(text, intent == "express_distress") for text, intent in nlu_examples_by_intent()]
+
+
+def nlu_examples_by_intent() -> List[Tuple[str, str]]:
+    """(text, intent) for every NLU training example, entity annotations removed."""
     rows = []
     for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+        for block in (yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}).get("nlu", []):
             if "intent" not in block:
                 continue
             for line in block.get("examples", "").splitlines():
                 line = line.strip()
                 if line.startswith("- "):
                     text = _ANNOTATION.sub(lambda m: m.group(1) or m.group(2), line[2:])
-                    rows.append((text, block["intent"] == "express_distress"))
+                    rows.append((text, block["intent"]))
     return rows
 
 
@@ -48,7 +58,7 @@ def _corpus_rows() -> List[Tuple[str, bool]]:
     path = PROJECT_ROOT / "data" / "content" / "safety_training_corpus.yml"
     if not path.exists():
         return []
-    corpus = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    corpus = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     return [(item["text"], True) for item in corpus.get("crisis") or []] + \
         [(item["text"], False) for item in corpus.get("not_crisis") or []]
 
@@ -61,7 +71,7 @@ def dev_rows(exclude_ids: frozenset = frozenset()) -> List[Tuple[str, bool]]:
         return []
 
     def items(name: str, key: str = "items") -> List[dict]:
-        data = yaml.safe_load((folder / f"{name}.yml").read_text(encoding="utf-8")) or {}
+        data = yaml.load((folder / f"{name}.yml").read_text(encoding="utf-8"), Loader=_LOADER) or {}
         return [item for item in data.get(key) or []
                 if item.get("split") == "dev" and item.get("id") not in exclude_ids]
 
@@ -90,14 +100,15 @@ def train(rows: List[Tuple[str, bool]]):
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1),
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=1),
     )
-    pipeline = make_pipeline(features, LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000))
+    pipeline = make_pipeline(features, LogisticRegression(**_PARAMS))
     pipeline.fit([fold(text) for text, _ in rows], [int(label) for _, label in rows])
     return pipeline
 
 
 @lru_cache(maxsize=None)
 def model():
-    return train(training_rows())
+    """The trained model (cached on disk while its training data is unchanged)."""
+    return model_cache.cached("risk", training_rows(), _PARAMS, train)
 
 
 def probability(text: str, fitted=None) -> float:
