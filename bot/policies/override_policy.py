@@ -42,6 +42,9 @@ SAFETY_ACTION = "action_safety"
 SAFETY_CHECK_ACTION = "action_safety_check"
 ROLEPLAY_ACTION = "action_roleplay_turn"
 PRACTICE_ACTION = "action_practice_turn"
+# Control requests that leave a practise round (the person's data); every other one is a
+# line to the coachee.
+PRACTICE_ESCAPES = {"delete_data", "export_data"}
 SCOPE_ACTION = "action_out_of_scope"
 CONCERN_ACTION = "action_safety_concern"
 CONCERN_ANSWER_ACTION = "action_safety_concern_answer"
@@ -242,8 +245,8 @@ class OverridePolicy(Policy):
         if risk.level == safety.CONCERN and not concern_asked_this_session(tracker):
             return CONCERN_ACTION
         # In a practise round every message is a line to a made-up coachee ("maybe see a
-        # therapist?", "let's start over", "can we change the topic?"): only a crisis (above)
-        # and "stop" leave the round.
+        # therapist?", "let's start over", "can we change the topic?"): only a crisis (above),
+        # "stop" and a request about the person's data (their rules answer) leave the round.
         practising = bool(tracker.get_slot("practice_state"))
         if self._scope(tracker) and not practising:
             return SCOPE_ACTION
@@ -257,7 +260,7 @@ class OverridePolicy(Policy):
         if control == "stop" and in_scene:
             # The role-play and the practise round end themselves on "stop" (with feedback).
             return ROLEPLAY_ACTION if tracker.get_slot("roleplay_state") else PRACTICE_ACTION
-        if control is not None and not practising:
+        if control is not None and not (practising and control not in PRACTICE_ESCAPES):
             # Switch, stop, keep working, delete, export: their intents' rules answer.
             return None
         reading = reading_of(tracker)
@@ -271,9 +274,10 @@ class OverridePolicy(Policy):
             return CONTROL_ACTION
         if tracker.get_slot("roleplay_state"):
             return ROLEPLAY_ACTION
-        if tracker.get_slot("practice_state"):
+        if tracker.get_slot("practice_state") and fresh_value(tracker) not in EXPECTATIONS:
             # A practise round (bot/practice): every message is the person's next line as the
-            # coach, after the safety checks above.
+            # coach, after the safety checks above (and unless a data request that escaped
+            # the round asked something, e.g. "delete everything?").
             return PRACTICE_ACTION
         confidence = (tracker.latest_message.intent or {}).get("confidence") or 0.0
         if intent == "affirm" and confidence >= SURE and fresh_value(tracker, "offer"):

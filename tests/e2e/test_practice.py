@@ -99,3 +99,10 @@ def test_lines_to_the_coachee_that_sound_like_requests_stay_in_the_round(bot, se
     end = bot.say(sender, "ok let's stop there")
     assert techniques(end) == ["practice_feedback"]
     assert '"Maybe you should see a therapist about it."' in end[0]["text"]
+
+
+def test_a_data_request_leaves_the_round(bot, sender):
+    bot.say(sender, "I want to practise coaching")
+    assert "This deletes" in bot.say(sender, "delete my data")[0]["text"]
+    done = bot.say(sender, "yes")
+    assert "deleted" in done[0]["text"] and "practice_label" not in done[0]["metadata"]
