@@ -364,7 +364,8 @@ def explore(kind: str, topic: Optional[str], asked_ids: Sequence[str],
     rng = random.Random(seed)
     listening = _lib()["listening"]
     asked = set(asked_ids or ())
-    preface = rng.choice(_lib()["retry"][retry]) if retry in ("vague", "dont_know") else None
+    preface = rng.choice(_lib()["retry"][retry]) if retry in ("vague", "dont_know", "advice_plea",
+                                                              "advice_plea_repeat", "carry_on") else None
     technique = "powerful_question"
 
     def pick(entries: Sequence[Dict[str, Any]]) -> Dict[str, Any]:

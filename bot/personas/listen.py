@@ -31,6 +31,8 @@ MOVES = ("repair", "topic_change", "start_over", "step_back", "dont_know_want", 
 # Moves the coach handles inside GROW even when the intent classifier reads something else.
 IN_GROW_MOVES = {"repair", "topic_change", "start_over", "step_back", "dont_know_want", "hold",
                  "checkin"}
+# How sure the understanding reading must be before its act or control decides a move.
+READING_SURE = 0.85
 KINDS = ("insight", "feeling", "contradiction", "value", "metaphor")
 # Acts of the understanding reading whose words are never given back.
 NOT_REFLECTED_ACTS = {"question", "request", "control", "correction", "complaint", "filler",
@@ -124,7 +126,10 @@ def move_of(text: str, reading: Any = None) -> Move:
     elsewhere; an advice plea is coach.is_plea's business."""
     low = _low(text)
     act = _reading_act(reading)
-    control = getattr(reading, "control", None) if reading is not None else None
+    sure = float(getattr(reading, "confidence", 0.0) or 0.0) >= READING_SURE if reading is not None else False
+    if not sure:
+        act = None
+    control = getattr(reading, "control", None) if sure else None
     if act in ("complaint", "correction") or _match_control("complaint", low):
         return Move("repair")
     found = _match_control("topic_change", low)
