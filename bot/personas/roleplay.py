@@ -118,6 +118,23 @@ def _in_character(scenario: Dict, line: str) -> Reply:
     return Reply(text=scenario["prefix"] + line, persona=MENTOR, technique="role_play")
 
 
+def is_restart(text: str) -> bool:
+    """"Let's run it again": the same scene from the top."""
+    normalised = _normalise(text)
+    phrases = [_normalise(p) for p in _data().get("restart", [])]
+    return normalised in phrases or any(len(p.split()) > 1 and p in normalised
+                                        for p in phrases)
+
+
+def _best_line(lines: List[str], scenario: str) -> Optional[str]:
+    """The person's line with the most signals (ties: the later one), for quoting."""
+    if not lines:
+        return None
+    scored = [(sum(line_signals(line, scenario).values()), i, line)
+              for i, line in enumerate(lines)]
+    return max(scored)[2].strip()
+
+
 def start(text: str, topic: Optional[str] = None) -> Tuple[List[Reply], Dict]:
     """Set the scene (guidance), then the counterpart's opening line (role_play)."""
     key = choose_scenario(text, topic)
@@ -182,9 +199,11 @@ def feedback(state: Dict) -> Reply:
     missing = [key for key in data["try_order"] if not signals[key]]
     improvements = [data["improve"][key] for key in missing[:2]] or [data["all_done"]]
     next_line = scenario["try_next"][missing[0] if missing else "stretch"]
+    best = _best_line(lines, state["scenario"])
     text = "\n".join([
         opening,
         data["strong"].format(items="; ".join(strengths) or data["no_strength"]),
+        *([data["quote"].format(line=best)] if best and strengths else []),
         data["improve_line"].format(items="; ".join(improvements)),
         data["try_line"].format(line=next_line),
         data["offer"],
@@ -201,6 +220,12 @@ def turn(state: Dict, text: str) -> Tuple[List[Reply], Dict, bool]:
         state["scenario"] = _data()["default_scenario"]
     for key, empty in (("lines", []), ("turn", 0), ("stage", 0), ("used", {})):
         state.setdefault(key, empty)
+    if is_restart(text):
+        scenario = _scenario(state)
+        fresh = {"scenario": state["scenario"], "topic": state.get("topic"), "turn": 0,
+                 "lines": [], "stage": 0, "used": {}, "finished": False}
+        return [Reply(text=_data()["restart_line"], persona=MENTOR, technique="guidance"),
+                _in_character(scenario, scenario["opener"])], fresh, False
     if state.get("finished"):
         return [feedback(state)], state, True
     if is_stop(text):

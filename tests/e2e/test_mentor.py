@@ -106,14 +106,16 @@ def test_no_topic_twice_gets_general_advice_not_the_same_question(bot, sender):
     assert techniques(story) == ["story"]
 
 
-def test_roleplay_runs_three_turns_and_ends_with_feedback(bot, sender):
+# Issue 19: four turns now (it was three).
+def test_roleplay_runs_four_turns_and_ends_with_feedback(bot, sender):
     start = bot.say(sender, "can we role-play asking for a raise?")
     assert "role_play" in techniques(start)
     lines = ["I'd like to talk about my pay",
              "I led the billing migration and market data shows my role pays 12% more",
-             "I understand budgets are tight; could we agree 8% now and review in six months?"]
+             "I understand budgets are tight; could we agree 8% now and review in six months?",
+             "I'd like the 8% from the next pay cycle and the review date in writing by Friday"]
     replies = [bot.say(sender, line) for line in lines]
-    assert all("role_play" in techniques(r) for r in replies[:2])
+    assert all("role_play" in techniques(r) for r in replies[:3])
     assert techniques(replies[-1])[-1] == "feedback"
     assert bot.tracker(sender)["slots"]["roleplay_state"] is None
     after = bot.say(sender, "thanks")

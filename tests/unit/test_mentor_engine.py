@@ -11,6 +11,7 @@ RAISE_LINES = [
     "This year I led the billing migration that saved 200,000 and the market rate for my "
     "role is 15% higher than what I earn.",
     "I understand budgets are tight. Can we agree on 8% now and revisit it in six months?",
+    "I'd like the 8% from the next pay cycle and the review date in writing by Friday.",
 ]
 VAGUE_PLAN = "I will try to be more confident and maybe speak up more at some point."
 SPECIFIC_PLAN = ("By Friday I will email my manager Sam to book a 30-minute meeting. I will "
@@ -132,7 +133,9 @@ def test_continue_and_it_depends():
 
 # --- role-play ------------------------------------------------------------------------
 
-def test_raise_roleplay_runs_three_turns_and_ends_with_feedback():
+# Issue 19: a role-play runs four turns (it was three), so the counterpart can respond to
+# more of what was said.
+def test_raise_roleplay_runs_four_turns_and_ends_with_feedback():
     replies, state = roleplay.start("can we role-play asking for a raise?", None)
     assert state["scenario"] == "raise"
     assert [r.technique for r in replies] == ["guidance", "role_play"]
@@ -141,7 +144,7 @@ def test_raise_roleplay_runs_three_turns_and_ends_with_feedback():
     for number, line in enumerate(RAISE_LINES, start=1):
         replies, state, finished = roleplay.turn(state, line)
         json.dumps(state)
-        assert finished is (number == 3)
+        assert finished is (number == 4)
         assert replies[0].technique == "role_play"
         assert replies[0].text.startswith("(as your manager) ")
     assert replies[-1].technique == "feedback"
@@ -203,7 +206,7 @@ def test_feedback_reflects_weak_versus_strong_performance():
         return replies[-1].text
 
     strong = run(RAISE_LINES)
-    weak = run(["hi", "this is ridiculous", "whatever"])
+    weak = run(["hi", "this is ridiculous", "whatever", "fine"])
     assert "you backed it up with specifics or numbers" in strong
     assert "keep the tone neutral" in weak
     assert strong != weak
@@ -279,3 +282,16 @@ def test_quick_replies_after_advice_send_intent_and_topic():
     assert payloads["A story"] == '/ask_story{"topic": "negotiation"}'
     assert payloads["An assignment"] == '/ask_assignment{"topic": "negotiation"}'
     assert payloads["Resources"] == '/ask_resource{"topic": "negotiation"}'
+
+
+def test_run_it_again_restarts_and_the_feedback_quotes_the_persons_line():
+    _, state = roleplay.start("role-play asking for a raise", None)
+    _, state, _ = roleplay.turn(state, RAISE_LINES[0])
+    replies, state, finished = roleplay.turn(state, "let's run it again")
+    assert not finished and state["lines"] == [] and state["turn"] == 0
+    assert [r.technique for r in replies] == ["guidance", "role_play"]
+    for line in RAISE_LINES:
+        replies, state, finished = roleplay.turn(state, line)
+    assert finished
+    assert "Your best line: \"" in replies[-1].text
+    assert any(f'"{line}"' in replies[-1].text for line in RAISE_LINES)
