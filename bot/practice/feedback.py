@@ -82,6 +82,19 @@ def line_to_rephrase(lines: List[List]) -> Optional[int]:
     return None
 
 
+def open_version(text: str, label: str, scenario: Dict) -> str:
+    """A more open version of a line: built from the line itself when a rewrite in
+    practice.yml fits it ("Have you tried X?" -> "What have you tried so far?"), else the
+    scenario's open question for that kind of line."""
+    if label in ("closed_question", "leading_question"):
+        line = " ".join(text.split()).lower().replace("\u2019", "'")
+        for rewrite in load("practice")["rewrites"]:
+            match = re.search(rewrite["pattern"], line, re.IGNORECASE)
+            if match:
+                return rewrite["open"].format(match.group(0), *match.groups())
+    return scenario["open_versions"][label]
+
+
 def _quote(text: str) -> str:
     return " ".join(text.split()).replace('"', "'")
 
@@ -142,8 +155,8 @@ def feedback(state: Dict) -> Reply:
     else:
         text, label, _ = lines[index]
         marker, marker_text = _markers()[label]
-        parts.append(data["rephrase"].format(line=_quote(text), label=data["labels"][label],
-                                             better=scenario["open_versions"][label],
+        parts.append(data["rephrase"].format(line=_quote(text), label=data["label_one"][label],
+                                             better=open_version(text, label, scenario),
                                              marker=marker, marker_text=marker_text))
     told = min(state["told"], len(coachee.disclosures(scenario)))
     reached = [depth for depth in depths if depth]

@@ -191,3 +191,22 @@ def test_every_line_is_free_of_placeholders_once_filled():
         replies.append(feedback.feedback(state))
         for reply in replies:
             assert "{" not in reply.text and "}" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("line, label, better", [
+    ("Have you tried talking to HR?", "leading_question", "What have you tried so far?"),
+    ("Do you want the promotion?", "closed_question", "What do you want?"),
+    ("Did you talk to your manager?", "closed_question",
+     "Who have you talked to about this so far, and how did it go?"),
+    ("Are you ready for it?", "closed_question", "How ready are you, and what makes it that much?"),
+    ("Why not just ask?", "leading_question", SCENARIOS["promotion"]["open_versions"]["leading_question"]),
+    ("You should ask.", "advice", SCENARIOS["promotion"]["open_versions"]["advice"]),
+])
+def test_the_open_version_is_built_from_the_line_when_it_can_be(line, label, better):
+    assert feedback.open_version(line, label, SCENARIOS["promotion"]) == better
+
+
+def test_feedback_rephrases_a_closed_question_from_its_own_words():
+    reply, _ = _round(["Do you want the promotion?", "What's going on for you?"])
+    assert 'One line to rephrase: "Do you want the promotion?" (a closed question). ' \
+           'A more open version: "What do you want?"' in reply.text
