@@ -88,7 +88,52 @@ def _rotate(state: Dict, kind: str, options: List[str]) -> str:
     return options[used % len(options)]
 
 
-def _coachee_line(state: Dict, label: str) -> Tuple[str, Optional[str]]:
+def advised_action(text: str) -> Optional[str]:
+    """The action a piece of advice proposes, in the coachee's words: "You should talk to
+    your manager." -> "talk to my manager"; None when there is no short, clear one."""
+    echo = _content()["advice_echo"]
+    clause = re.split(r"[.!?;]", " ".join((text or "").split()).replace("\u2019", "'"))
+    for part in clause:
+        part = part.strip().rstrip(",")
+        low = part.lower()
+        action = None
+        for marker in sorted(echo["markers"], key=len, reverse=True):
+            match = re.search(r"(?:^|\b)" + marker + r"\s+(.+)$", low)
+            if match:
+                action = part[match.start(1):]
+                break
+        if action is None:
+            words = low.split()
+            if words and words[0] in echo["imperatives"]:
+                action = part[0].lower() + part[1:]
+        if action:
+            action = re.split(r",\s*(?:and|but|so|because)\b|\s+-\s+", action)[0].strip(" ,")
+            words = action.split()
+            if 0 < len(words) <= echo["max_words"]:
+                return " ".join(_swap(words, echo["swap"]))
+    return None
+
+
+SUBJECT_BEFORE = {"how", "what", "that", "if", "when", "where", "why", "who", "whether", "sure", "until",
+                  "unless", "before", "after", "because", "so", "once", "while"}
+
+
+def _swap(words: List[str], swap: Dict[str, str]) -> List[str]:
+    """Second person to first ("your boss" -> "my boss"); "you" after "how", "that"... is
+    the subject ("how you feel" -> "how I feel"), elsewhere the object."""
+    out = []
+    for index, word in enumerate(words):
+        low = word.lower()
+        if low == "you" and index and words[index - 1].lower() in SUBJECT_BEFORE:
+            out.append("I")
+        elif low in swap:
+            out.append(swap[low])
+        else:
+            out.append(word)
+    return out
+
+
+def _coachee_line(state: Dict, label: str, text: str = "") -> Tuple[str, Optional[str]]:
     """What the coachee says to a move with this label, and the depth it released (if any)."""
     scenario = scenarios()[state["scenario"]]
     told = disclosures(scenario)
@@ -101,6 +146,11 @@ def _coachee_line(state: Dict, label: str) -> Tuple[str, Optional[str]]:
                 line = _rotate(state, "ack_" + label, acknowledgements) + " " + line
             return line, depth
         return _rotate(state, "after_core", scenario["after_core"]), None
+    if label == "advice" and scenario.get("advice_buts"):
+        action = advised_action(text)
+        if action:
+            but = _rotate(state, "advice_but", scenario["advice_buts"])
+            return _content()["advice_echo"]["line"].format(action=action, but=but), None
     guarded = scenario["guarded"].get(label) or scenario["guarded"]["other"]
     return _rotate(state, "guarded_" + label, guarded), None
 
@@ -122,7 +172,7 @@ def reply_to(state: Dict, text: str) -> Tuple[Reply, Dict, str]:
     state = normalise_state(state)
     label = labeller.label(text)
     scenario = scenarios()[state["scenario"]]
-    line, depth = _coachee_line(state, label)
+    line, depth = _coachee_line(state, label, text)
     state["lines"].append([text, label, _words(text)])
     state["depth_by_line"].append(depth)
     state["coachee_words"] += _words(line)

@@ -90,9 +90,14 @@ def test_closed_and_leading_questions_and_advice_get_guarded_replies_and_release
         reply = replies[0]
         assert reply.metadata["practice_label"] == label
         assert "practice_depth" not in reply.metadata
-        assert reply.text[len(scenario["prefix"]):] in scenario["guarded"][label]
+        said = reply.text[len(scenario["prefix"]):]
+        if label == "advice":
+            # Advice comes back in the coachee's words, with a "but".
+            assert said.startswith("I guess I could just ask for it... but "), said
+            assert said[len("I guess I could just ask for it... "):] in scenario["advice_buts"]
+        else:
+            assert said in scenario["guarded"][label]
     assert state["told"] == 0
-    assert "I guess I could" in "".join(scenario["guarded"]["advice"])
 
 
 def test_guarded_replies_rotate_instead_of_repeating():
@@ -151,9 +156,12 @@ def test_a_round_of_advice_says_so_and_who_talked_most():
                        "delivered over the last three years and make sure you bring numbers.",
                        "Try writing down your wins every week and sending them to your manager before "
                        "each one-to-one, that's what I did and it worked for me.",
-                       "Maybe you could also ask HR what the promotion panel looks for."])
-    assert "Open questions: 0 of 3 (0%)" in reply.text
-    assert "Advice or telling: 3 times" in reply.text
+                       "Maybe you could also ask HR what the promotion panel looks for.",
+                       "And honestly, if I were in your position I would also start mentoring one of "
+                       "the juniors, because the panel always asks about leadership and you need "
+                       "an example ready before the next round in March."])
+    assert "Open questions: 0 of 4 (0%)" in reply.text
+    assert "Advice or telling: 4 times" in reply.text
     assert "You did most of the talking" in reply.text
     assert "No open question or reflection yet" in reply.text
 
@@ -210,3 +218,14 @@ def test_feedback_rephrases_a_closed_question_from_its_own_words():
     reply, _ = _round(["Do you want the promotion?", "What's going on for you?"])
     assert 'One line to rephrase: "Do you want the promotion?" (a closed question). ' \
            'A more open version: "What do you want?"' in reply.text
+
+
+@pytest.mark.parametrize("advice, action", [
+    ("You should talk to HR.", "talk to HR"),
+    ("I think you should just tell your boss how you feel.", "just tell my boss how I feel"),
+    ("Maybe you could ask Sam to take the report.", "ask Sam to take the report"),
+    ("Make sure you bring numbers.", "make sure I bring numbers"),
+    ("Research shows that written goals help.", None),
+])
+def test_advice_is_given_back_in_the_coachee_s_words(advice, action):
+    assert coachee.advised_action(advice) == action
