@@ -26,23 +26,34 @@ CONTROL_INTENTS = {
 STATEMENT_ACTS = {"complaint", "correction", "filler", "insight"}
 DATA_CHANGING = {"drop_goal", "edit_goal", "delete_data", "export_data"}
 DATA_WORDS = {
+    # A drop verb names a goal ("drop goal 2", "drop it", "scrap the networking one");
+    # "drop a pin", "drop duplicates" do not.
     "drop_goal": re.compile(
-        r"\b(drop|delete|remove|abandon|give up|giving up|gave up|scrap|cancel|ditch|bin|"
-        r"get rid of|forget about|no longer (want|pursue|working)|not (pursuing|doing) (it|that|this|goal)|"
-        r"stop (working on|pursuing|tracking)|close|archive|let go of|done with)\b", re.I),
+        r"\b(drop|delete|remove|scrap|cancel|ditch|bin|get rid of|forget( about)?|archive|close|take|"
+        r"discard|kill|withdraw|mark)\b(?:\s+\S+){0,6}?\s*\b(goals?|objectives?|targets?|it|that|this|"
+        r"number\s*\d+|#\s*\d+|\d+|the \w+ one|off my (goal )?list)\b"
+        r"|\b(abandon\w*|give up|giving up|gave up|no longer (want|need|pursue|working)|"
+        r"(don't|do not) want to (pursue|keep|do) (it|that|this|the)|not (pursuing|doing) "
+        r"(it|that|this|the goal)|stop (working on|pursuing|tracking)|let go of|done with)\b", re.I),
     "edit_goal": re.compile(
-        r"\b(edit|change|update|rename|reword|rephrase|modify|adjust|amend|move|push|extend|"
-        r"postpone|bring forward|correct|fix|replace|set)\b.{0,60}\b(goal|deadline|measure|"
-        r"first step|due date|date|wording|target)\b|\b(goal|deadline|measure|first step)\b.{0,40}"
-        r"\b(should be|is now|to be|change|update|move|push|extend)\b", re.I),
+        r"\b(edit|change|update|rename|reword|rephrase|modify|adjust|amend|move|push|extend|tweak|"
+        r"postpone|bring|correct|fix|replace|set|make)\b.{0,60}\b(goals?|deadline|measure|first step|"
+        r"due date|date|wording|target)\b|\b(goal|deadline|measure|first step)\b.{0,40}"
+        r"\b(should (be|say)|is (now|wrong)|are wrong|to be|change|update|move|push|extend|make it)\b"
+        r"|\bnew (deadline|measure|first step|wording|date) for\b", re.I),
     "delete_data": re.compile(
-        r"\b(delete|erase|wipe|remove|forget|purge|clear|destroy)\b.{0,30}\b(my data|everything|"
-        r"all (of )?my|all my|about me|my (history|information|info|records?|conversations?|messages|"
-        r"details|goals and)|me\b|(my )?account with you)|\b(my )?(data|information|info|history) "
-        r"(removed|deleted|erased|wiped)\b|\bgdpr\b.{0,20}\b(delete|deletion|erasure|remove)", re.I),
+        r"\b(delete|erase|wipe|remove|forget|purge|clear|destroy|nuke|get rid of)\b.{0,30}\b(my data|"
+        r"(personal|all (of )?my) data|data|everything|all of it|every record|about me|me\b|my account\b|"
+        r"account with you|(my|our|conversation|chat) (history|information|info|records?|conversations?|"
+        r"chats?|messages|details|profile|logs)|chat logs|conversations?|chats|profile)"
+        r"|\b(my )?(data|information|info|history) (removed|deleted|erased|wiped)\b|\bgdpr\b"
+        r"|\bright to (be forgotten|erasure)\b|\b(don't|do not) (want you to )?keep my data\b", re.I),
     "export_data": re.compile(
-        r"\b(export|download|copy|send me|give me|get|see|show|what)\b.{0,40}\b(data|information|"
-        r"info|history|records|transcript|everything you (have|know|store))\b", re.I),
+        r"\b(export|download|package|copy|portable|access request)\b"
+        r"|\bwhat (data |information |info )?(do you|have you) (store|stored|know|remember|have|keep|got|"
+        r"saved|recorded)\b|\bshow me what you('ve| have)? (saved|stored|kept|got)\b|\bwhere'?s my data\b"
+        r"|\b(send|give|get) (me )?(a copy of |all )?(my|of my) (data|information|info|history|records)\b"
+        r"|\bas a (file|csv|spreadsheet)\b", re.I),
 }
 # Short acknowledgements keep the classifier's reading (yes/no/ok answer what was offered).
 _ACK = re.compile(r"^(yes|yeah|yep|yup|no|nope|nah|ok(ay)?|sure|fine|alright|cool|got it|right|k+|"
