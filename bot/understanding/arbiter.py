@@ -47,13 +47,14 @@ DATA_WORDS = {
         r"account with you|(my|our|conversation|chat) (history|information|info|records?|conversations?|"
         r"chats?|messages|details|profile|logs)|chat logs|conversations?|chats|profile)"
         r"|\b(my )?(data|information|info|history) (removed|deleted|erased|wiped)\b|\bgdpr\b"
-        r"|\bright to (be forgotten|erasure)\b|\b(don't|do not) (want you to )?keep my data\b", re.I),
+        r"|\b(erase|delete|wipe) all my (goals|notes|progress)\b|\bright to (be forgotten|erasure)\b|\b(don't|do not) (want you to )?keep my data\b", re.I),
     "export_data": re.compile(
         r"\b(export|download|package|copy|portable|access request)\b"
         r"|\bwhat (data |information |info )?(do you|have you) (store|stored|know|remember|have|keep|got|"
         r"saved|recorded)\b|\bshow me what you('ve| have)? (saved|stored|kept|got)\b|\bwhere'?s my data\b"
         r"|\b(send|give|get) (me )?(a copy of |all )?(my|of my) (data|information|info|history|records)\b"
-        r"|\bas a (file|csv|spreadsheet)\b", re.I),
+        r"|\bas a (file|csv|spreadsheet)\b|\b(everything|all the data|data) you (have|hold|keep|store|collect)"
+        r"|\bdump of my\b|\bwhat (personal )?data do you\b", re.I),
 }
 # Short acknowledgements keep the classifier's reading (yes/no/ok answer what was offered).
 _ACK = re.compile(r"^(yes|yeah|yep|yup|no|nope|nah|ok(ay)?|sure|fine|alright|cool|got it|right|k+|"
