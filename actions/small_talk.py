@@ -15,7 +15,7 @@ from actions.mentor_answers import (MORE_ADVICE_OFFER, mentor_answer, mentor_fol
 from actions.mentoring import as_mentor
 from actions.personas import switch_to
 from bot.personas import coach
-from bot.personas.recommend import recommend
+from bot.personas.recommend import BOTH, recommend
 
 
 class ActionGreet(Action):
@@ -196,6 +196,11 @@ class ActionInform(Action):
         recommender picks (the coach when the cues do not settle it, since questions are
         how a situation becomes a goal), said plainly with how to change it."""
         recommendation = recommend(user_texts(tracker))
+        if recommendation.role == BOTH:
+            # A situation that calls for both roles: say how to split the work, then the
+            # person chooses where to start (a "yes" starts the suggested role).
+            say(dispatcher, recommendation.reply)
+            return [SlotSet("expecting", None), SlotSet("offer", f"start:{recommendation.start}")]
         role = recommendation.start or "coach"
         reason = recommendation.reason_key or "situation"
         if role == "mentor":

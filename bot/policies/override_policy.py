@@ -96,6 +96,8 @@ CONTROL_ACTIONS = {
     "change_topic": CONTROL_ACTION,
     "undo": UNDO_ACTION,
 }
+# Expectations whose answer describes the person's situation (any message is the answer).
+SITUATION_EXPECTATIONS = {"style_situation", "compare_situation"}
 # Controls the coach answers itself inside GROW (as it does complaints and corrections).
 COACH_HANDLES = {"start_over", "change_topic"}
 # A complaint about the conversation or a correction is not coaching material.
@@ -251,6 +253,11 @@ class OverridePolicy(Policy):
         if self._scope(tracker) and not practising:
             return SCOPE_ACTION
         control = sure_control(tracker)
+        if control == "schedule_checkin" and fresh_value(tracker) in SITUATION_EXPECTATIONS:
+            # Asked to describe their situation (to recommend a role, to compare), "I need
+            # someone to check in with me every week" is part of the answer: a recommendation
+            # never schedules a check-in.
+            control = None
         in_scene = bool(tracker.get_slot("roleplay_state") or tracker.get_slot("practice_state"))
         # In GROW the coach itself repairs, re-contracts and starts afresh (issue 18:
         # actions/grow.py, bot/personas/listen.py): the form reads these messages.
