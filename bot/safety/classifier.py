@@ -9,6 +9,7 @@ rest of the NLU data and the look-alikes are not; plus a larger corpus written f
 Its guess counts above THRESHOLD with a word of harm, death or despair in the message
 (safety_lexicon.yml's classifier_cues), and above SURE_WITHOUT_CUE without one.
 """
+import math
 import re
 from functools import lru_cache
 from typing import List, Tuple
@@ -111,12 +112,56 @@ def model():
     return model_cache.cached("risk", training_rows(), _PARAMS, train)
 
 
+class _Scorer:
+    """The fitted pipeline's own probability, computed for one text at a time without
+    scikit-learn's per-call validation (about 10 ms a message; this takes well under 1 ms):
+    the vectorizers' analyzers, vocabularies and idf weights, sublinear tf, l2 norm per
+    block, then the logistic regression's weights. Equal to predict_proba (unit-tested)."""
+
+    def __init__(self, pipeline) -> None:
+        union, regression = pipeline.steps[0][1], pipeline.steps[-1][1]
+        self.blocks = []
+        offset = 0
+        for _, vectorizer in union.transformer_list:
+            size = len(vectorizer.vocabulary_)
+            self.blocks.append((vectorizer.build_analyzer(), vectorizer.vocabulary_,
+                                vectorizer.idf_, offset))
+            offset += size
+        self.coef = regression.coef_[0]
+        self.intercept = float(regression.intercept_[0])
+
+    def __call__(self, clean: str) -> float:
+        total = self.intercept
+        for analyze, vocabulary, idf, offset in self.blocks:
+            counts: dict = {}
+            for gram in analyze(clean):
+                index = vocabulary.get(gram)
+                if index is not None:
+                    counts[index] = counts.get(index, 0) + 1
+            weights = {i: (1.0 + math.log(c)) * idf[i] for i, c in counts.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values()))
+            if norm:
+                total += sum(w * self.coef[offset + i] for i, w in weights.items()) / norm
+        return 1.0 / (1.0 + math.exp(-total))
+
+
+@lru_cache(maxsize=None)
+def _scorer() -> _Scorer:
+    return _Scorer(model())
+
+
+@lru_cache(maxsize=4096)
+def _score(clean: str) -> float:
+    return _scorer()(clean)
+
+
 def probability(text: str, fitted=None) -> float:
     """How likely the text is a crisis: the whole text and, for a long one, its most
     worrying sentence (a crisis sentence inside a long work story)."""
     pieces = [text] + ([s for s in _SENTENCE.split(text) if s.strip()] if len(text) > 200 else [])
-    scores = (fitted or model()).predict_proba([fold(piece) for piece in pieces])[:, 1]
-    return float(max(scores))
+    if fitted is not None:
+        return float(max(fitted.predict_proba([fold(piece) for piece in pieces])[:, 1]))
+    return max(_score(fold(piece)) for piece in pieces)
 
 
 def decide(text: str, probability_: float, threshold: float = None, sure: float = None) -> bool:

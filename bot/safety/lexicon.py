@@ -69,21 +69,40 @@ def is_lookalike(text: str) -> bool:
     return any(pattern.search(clean) for pattern, _ in exclusion_patterns())
 
 
+@lru_cache(maxsize=None)
+def _combined() -> Dict[str, Pattern]:
+    """One regular expression per category: one pass instead of one per pattern."""
+    return {category: re.compile("|".join(f"(?:{p.pattern})" for p, _ in patterns))
+            for category, patterns in crisis_patterns().items()}
+
+
+@lru_cache(maxsize=4096)
+def _cleaned(text: str) -> str:
+    return without_lookalikes(fold(text))
+
+
+@lru_cache(maxsize=4096)
+def _categories(text: str) -> Tuple[str, ...]:
+    clean = _cleaned(text)
+    return tuple(category for category, pattern in _combined().items() if pattern.search(clean))
+
+
 def categories_in(text: str) -> List[str]:
-    """Every crisis category the text holds, most urgent first."""
-    clean = without_lookalikes(fold(text))
-    return [category for category, patterns in crisis_patterns().items()
-            if any(pattern.search(clean) for pattern, _ in patterns)]
+    """Every crisis category the text holds, most urgent first (cached: the recent
+    messages are read again on every turn)."""
+    return list(_categories(text))
 
 
+@lru_cache(maxsize=4096)
 def low_mood(text: str) -> bool:
-    clean = without_lookalikes(fold(text))
+    clean = _cleaned(text)
     return any(pattern.search(clean) for pattern in _listed("low_mood"))
 
 
+@lru_cache(maxsize=4096)
 def window_cues(text: str) -> int:
     """How many of the cues that mean little alone ("i have a plan", "and a date") the text holds."""
-    clean = without_lookalikes(fold(text))
+    clean = _cleaned(text)
     return sum(1 for pattern in _listed("window_cues") if pattern.search(clean))
 
 

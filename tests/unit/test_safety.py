@@ -316,3 +316,15 @@ def test_every_crisis_case_holds_a_classifier_cue_and_work_talk_does_not():
     for work_talk in ("honestly I can't pin it down", "right now I do everything myself and stay late",
                       "I feel overwhelmed by my workload"):
         assert not safety.has_distress_cue(work_talk)
+
+
+def test_the_fast_risk_score_equals_the_pipelines_probability():
+    from bot.safety import classifier
+    from bot.safety.text import fold
+
+    texts = ["I want to get better at delegating", "i dont want to be here anymore",
+             "ich will nicht mehr", "the pills are on the table", "", "ok", "k1ll"]
+    fitted = classifier.model()
+    for text in texts:
+        expected = fitted.predict_proba([fold(text)])[0, 1]
+        assert abs(classifier._scorer()(fold(text)) - expected) < 1e-9, text
