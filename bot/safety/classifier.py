@@ -9,9 +9,11 @@ rest of the NLU data and the look-alikes are not; plus a larger corpus written f
 Its guess counts above THRESHOLD with a word of harm, death or despair in the message
 (safety_lexicon.yml's classifier_cues), and above SURE_WITHOUT_CUE without one.
 """
+import logging
 import math
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import List, Tuple
 
 import yaml
@@ -28,6 +30,7 @@ from bot.safety.text import fold
 # 3.7% with the lexicon, everyday requests 0%). 0.5/0.8 catches 0.93 but alarms on 8.5%.
 THRESHOLD = 0.6
 SURE_WITHOUT_CUE = 0.9
+logger = logging.getLogger(__name__)
 # libyaml's parser when PyYAML has it: the training files are large.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PARAMS = {"C": 8.0, "class_weight": "balanced", "max_iter": 3000}
@@ -54,14 +57,25 @@ def nlu_examples_by_intent() -> List[Tuple[str, str]]:
     return rows
 
 
+def corpus_files() -> List[Path]:
+    return sorted((PROJECT_ROOT / "data" / "content").glob("safety_training_corpus*.yml"))
+
+
 def _corpus_rows() -> List[Tuple[str, bool]]:
-    """The larger training corpus, written apart from the evaluation sets."""
-    path = PROJECT_ROOT / "data" / "content" / "safety_training_corpus.yml"
-    if not path.exists():
-        return []
-    corpus = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
-    return [(item["text"], True) for item in corpus.get("crisis") or []] + \
-        [(item["text"], False) for item in corpus.get("not_crisis") or []]
+    """The larger training corpora (safety_training_corpus*.yml), written apart from the
+    evaluation sets."""
+    rows: List[Tuple[str, bool]] = []
+    for path in corpus_files():
+        try:
+            corpus = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+        except yaml.YAMLError:
+            # A corpus being edited must not take safety down; tests/unit/test_safety.py
+            # fails on any corpus that does not parse.
+            logger.warning("Skipping %s: not valid YAML", path.name)
+            continue
+        rows += [(item["text"], True) for item in corpus.get("crisis") or []]
+        rows += [(item["text"], False) for item in corpus.get("not_crisis") or []]
+    return rows
 
 
 def dev_rows(exclude_ids: frozenset = frozenset()) -> List[Tuple[str, bool]]:

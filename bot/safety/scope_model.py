@@ -20,7 +20,7 @@ SURE = 0.5
 
 
 def training_rows(exclude_ids: frozenset = frozenset()) -> List[Tuple[str, str]]:
-    from bot.safety.classifier import _LOADER, nlu_examples_by_intent
+    from bot.safety.classifier import _LOADER, _corpus_rows, nlu_examples_by_intent
 
     # Everything people ask a coach or mentor is "none"; the NLU's own out-of-scope and
     # crisis examples are neither, so they are left out.
@@ -30,10 +30,7 @@ def training_rows(exclude_ids: frozenset = frozenset()) -> List[Tuple[str, str]]
         rows += [(text, kind) for text in texts]
     # Everyday requests and work look-alikes need no professional either (the host's
     # general line answers them): the corpus's and the dev half's.
-    corpus = PROJECT_ROOT / "data" / "content" / "safety_training_corpus.yml"
-    if corpus.exists():
-        rows += [(item["text"], NONE) for item in
-                 (yaml.load(corpus.read_text(encoding="utf-8"), Loader=_LOADER) or {}).get("not_crisis") or []]
+    rows += [(text, NONE) for text, crisis in _corpus_rows() if not crisis]
     folder = PROJECT_ROOT / "tests" / "data" / "safety_eval"
     for name in ("scope", "everyday", "lookalikes"):
         path = folder / f"{name}.yml"

@@ -328,3 +328,16 @@ def test_the_fast_risk_score_equals_the_pipelines_probability():
     for text in texts:
         expected = fitted.predict_proba([fold(text)])[0, 1]
         assert abs(classifier._scorer()(fold(text)) - expected) < 1e-9, text
+
+
+def test_every_training_corpus_parses_and_is_labelled():
+    import yaml as yaml_
+
+    from bot.safety import classifier
+
+    files = classifier.corpus_files()
+    assert files
+    for path in files:
+        corpus = yaml_.safe_load(path.read_text(encoding="utf-8"))
+        assert corpus["crisis"] and corpus["not_crisis"], path.name
+        assert all(item["text"].strip() for item in corpus["crisis"] + corpus["not_crisis"]), path.name
