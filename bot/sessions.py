@@ -14,13 +14,17 @@ Two changes to Rasa's own session start:
   starts longer than the last). We keep only the last event of each slot: the same values.
   `expecting` and `offer` mean something only when the bot's last turn set them
   (bot/policies/override_policy.py, fresh_value): they carry over only in that case, so a
-  stale "what is your goal?" cannot come back to life in the new session.
+  stale "what is your goal?" cannot come back to life in the new session. A practise
+  round (`practice_state`) does not carry over either: after an hour of silence the
+  person's "hello" is not a line to the coachee.
 
 Applied once, when Rasa imports this project's channels (bot/channels/__init__.py).
 """
 from typing import Any, List, Set
 
 TURN_SCOPED_SLOTS = ("expecting", "offer")
+# Slots that end with the session (bot/practice: an abandoned practise round).
+SESSION_SCOPED_SLOTS = ("practice_state",)
 _applied = False
 
 
@@ -51,7 +55,7 @@ def handed_over(events: List[Any], tracker: Any) -> List[Any]:
     """Rasa's session-start events for `tracker`, as the new session should begin."""
     from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet
 
-    stale = set(TURN_SCOPED_SLOTS) - set_in_bots_last_turn(tracker)
+    stale = (set(TURN_SCOPED_SLOTS) - set_in_bots_last_turn(tracker)) | set(SESSION_SCOPED_SLOTS)
     events = [event for event in last_slot_events(events)
               if not (isinstance(event, SlotSet) and event.key in stale)]
     loop = tracker.active_loop_name
