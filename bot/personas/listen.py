@@ -89,7 +89,10 @@ class Move:
 # ---- reading a message -----------------------------------------------------------------
 
 def _reading_act(reading: Any) -> Optional[str]:
-    return getattr(reading, "act", None) if reading is not None else None
+    """The reading's act when the reading is sure of it, else None."""
+    if reading is None or float(getattr(reading, "confidence", 0.0) or 0.0) < READING_SURE:
+        return None
+    return getattr(reading, "act", None)
 
 
 def is_question(text: str) -> bool:
