@@ -19,6 +19,9 @@ Configuration (environment variables):
   COACH_WEBHOOK_SECRET       the REST webhook's secret (header X-Coach-Secret); created in
                              var/webhook-secret when unset
   COACH_DATABASE_URL         goals store and tracker store (SQLite under var/ by default)
+  COACH_ACTION_URL           the action server's webhook (default its port on 127.0.0.1)
+  COACH_REDIS_URL            Redis for conversation locks and socket.io pushes; required
+                             with several Rasa servers (README, Deployment)
   COACH_MODEL (models/coach-mentor.tar.gz)
   COACH_SLACK_TOKEN, COACH_SLACK_SIGNING_SECRET   Slack, when both set
   COACH_TEAMS_APP_ID, COACH_TEAMS_APP_PASSWORD    Teams, when both set
@@ -76,12 +79,18 @@ def check_exposure(cfg: Dict[str, str]) -> None:
                            f"set {', '.join(missing)} first (see README, Security)")
 
 
+def action_url(action_port: str) -> str:
+    """The action server's webhook: COACH_ACTION_URL (another host, a load balancer) or
+    this machine's action server on its port."""
+    return os.environ.get("COACH_ACTION_URL", "").strip() or f"http://127.0.0.1:{action_port}/webhook"
+
+
 def endpoints_file(action_port: str) -> Path:
-    """endpoints.yml with the action server's port filled in."""
+    """endpoints.yml with the action server's address filled in (action_url)."""
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     text = (PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8")
     target = VAR_DIR / f"endpoints-{action_port}.yml"
-    target.write_text(text.replace("127.0.0.1:5055", f"127.0.0.1:{action_port}"), encoding="utf-8")
+    target.write_text(text.replace("http://127.0.0.1:5055/webhook", action_url(action_port)), encoding="utf-8")
     return target
 
 

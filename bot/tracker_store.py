@@ -13,6 +13,14 @@ conversation's rows) proves the database holds exactly what we saved: a write by
 process, an erasure or a failed save all change it, and the tracker is then rebuilt from
 SQL as before. A turn that failed before saving leaves extra events on the object; its
 length then differs from what was saved and it is rebuilt too.
+
+Several Rasa servers on one database: the stamp is checked before and after each save,
+and the cached object is kept only when the rows are exactly those loaded plus the ones
+this save wrote (count before + new events == count after). A write by another replica at
+any moment between loading and stamping changes the count, and the next turn rebuilds
+from SQL. That costs one more COUNT query per saved turn (see docs/performance.md).
+With Rasa's Redis lock store (bot/lock_store.py) no other replica writes a conversation
+during a turn at all; COACH_TRACKER_CACHE_SIZE=0 switches the cache off.
 """
 import collections
 import os
@@ -121,6 +129,8 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         cached = self._live(tracker)
         new_events = list(tracker.events)[cached.length:] if cached else []
+        # Stamped before the write too: the rows must be exactly what we loaded, plus ours.
+        before = self._version(tracker.sender_id) if cached is not None else None
         try:
             await super().save(tracker)
         except BaseException:
@@ -131,7 +141,13 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             # only the latest session): the next turn loads from SQL.
             self.forget(tracker.sender_id)
             return
-        self._remember(tracker, self._version(tracker.sender_id))
+        after = self._version(tracker.sender_id)
+        if before != cached.version or after[0] != before[0] + len(new_events):
+            # Another process wrote this conversation since we loaded it, or while we
+            # saved (another replica without a shared lock store): rebuild from SQL.
+            self.forget(tracker.sender_id)
+            return
+        self._remember(tracker, after)
 
     def erase(self, sender_id: str) -> int:
         """Delete every stored event of one conversation; returns how many."""

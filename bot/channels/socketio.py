@@ -195,7 +195,12 @@ class MetadataSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # cors_allowed_origins=None: engine.io accepts only the page's own origin.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=None)
+        # Several Rasa servers: rooms shared through Redis (bot/lock_store.py).
+        from bot.lock_store import socketio_client_manager
+
+        manager = socketio_client_manager()
+        extra = {"client_manager": manager} if manager is not None else {}
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=None, **extra)
         webhook = GuardedSocketBlueprint(sio, self.socketio_path, "coach_socketio_webhook", __name__)
         self.sio = sio
 

@@ -136,7 +136,14 @@ async def run_turn(
     if collector.signals.get("erase_history"):
         agent = getattr(getattr(app, "ctx", None), "agent", None)
         if agent is not None:
-            await loop.run_in_executor(None, erase_conversation, agent.tracker_store, sender)
+            # Under the conversation's lock (shared by every replica with the Redis lock
+            # store): no turn of this person on any server saves while the rows go.
+            lock_store = getattr(agent, "lock_store", None)
+            if lock_store is None:
+                await loop.run_in_executor(None, erase_conversation, agent.tracker_store, sender)
+            else:
+                async with lock_store.lock(sender):
+                    await loop.run_in_executor(None, erase_conversation, agent.tracker_store, sender)
     else:
         try:
             for reply in await loop.run_in_executor(None, _due_checkins, sender):

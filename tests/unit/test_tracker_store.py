@@ -90,6 +90,46 @@ def test_a_write_by_another_process_is_seen(tracker_url):
     assert as_dicts(fresh) == as_dicts(other)
 
 
+def test_a_write_by_another_replica_between_load_and_save_is_not_hidden(tracker_url):
+    """Two Rasa servers without a shared lock: the other one writes after we loaded the
+    conversation. Our cached object lacks their events, so the next turn must rebuild."""
+    ours, theirs = make_store(), make_store()
+    tracker = started(ours, "bea")
+    other = run(theirs.retrieve("bea"))
+    turn(other, "written elsewhere", slot_value="theirs")
+    run(theirs.save(other))
+    turn(tracker, "ours")
+    run(ours.save(tracker))
+    fresh = run(ours.retrieve("bea"))
+    assert fresh is not tracker
+    assert [e.text for e in fresh.events if isinstance(e, UserUttered)] == ["written elsewhere", "ours"]
+
+
+def test_a_write_by_another_replica_during_our_save_is_not_hidden(tracker_url, monkeypatch):
+    """The other replica commits right after our commit, before our stamp is taken."""
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    ours, theirs = make_store(), make_store(cache_size=0)
+    tracker = started(ours, "bob")
+    original = SQLTrackerStore.save
+
+    async def save_then_other_replica_writes(self, saved):
+        await original(self, saved)
+        if self is ours:
+            other = await theirs.retrieve("bob")
+            turn(other, "squeezed in", slot_value="theirs")
+            await original(theirs, other)
+
+    monkeypatch.setattr(SQLTrackerStore, "save", save_then_other_replica_writes)
+    turn(tracker, "ours")
+    run(ours.save(tracker))
+    monkeypatch.setattr(SQLTrackerStore, "save", original)
+    fresh = run(ours.retrieve("bob"))
+    assert fresh is not tracker
+    assert [e.text for e in fresh.events if isinstance(e, UserUttered)] == ["ours", "squeezed in"]
+    assert fresh.get_slot("grow_goal") == "theirs"
+
+
 def test_events_added_but_never_saved_are_dropped(tracker_url):
     store = make_store()
     tracker = started(store, "cai")
