@@ -17,7 +17,6 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Dict, List, Optional, Pattern, Sequence, Tuple
 
 import yaml
