@@ -155,8 +155,11 @@ def _why_reason(technique: str, metadata: Dict, words: str) -> str:
 
     content = _text()["why"]
     reasons = content["reasons"]
-    stage = STAGE_OF.get(metadata.get("grow_slot") or "")
-    if technique != "reflection" and stage in content["stages"]:
+    slot = metadata.get("grow_slot") or ""
+    stage = STAGE_OF.get(slot)
+    if technique != "reflection" and slot in content["slots"]:
+        template = content["slots"][slot]
+    elif technique != "reflection" and stage in content["stages"]:
         template = content["stages"][stage]
     else:
         template = reasons.get(technique)
