@@ -46,6 +46,13 @@ class ActionListGoals(Action):
         return "action_list_goals"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # An unsure read of "what else?" right after the mentor's advice is a follow-up.
+        if confidence_of(tracker) < 0.8:
+            from actions.mentor_answers import mentor_follow_up
+
+            follow_up = mentor_follow_up(dispatcher, tracker)
+            if follow_up is not None:
+                return follow_up
         try:
             say(dispatcher, goal_views.goal_list(get_store().list_goals(tracker.sender_id)))
         except StoreUnavailable:

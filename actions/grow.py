@@ -141,6 +141,12 @@ class ActionSetGoal(Action):
         if role == "coach":
             return events + start_grow_events(text, topic)
         events.append(SlotSet(GROW_REQUESTED, False))
+        # "I want to ask for a raise to 148k" describes a situation the mentor knows:
+        # advice for it, not a goal template (issue 19).
+        from actions.mentor_answers import describes_situation, situation_turn
+
+        if describes_situation(tracker):
+            return events + (situation_turn(dispatcher, tracker, "advice") or [])
         say(dispatcher, _mentor().goal_setting(text, topic))
         goal = record_goal(dispatcher, tracker, text=text, topic=topic, persona="mentor")
         if goal is not None:

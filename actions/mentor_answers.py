@@ -75,6 +75,12 @@ def situation_turn(dispatcher: CollectingDispatcher, tracker: Tracker,
     return events
 
 
+def describes_situation(tracker: Tracker) -> bool:
+    """The message describes a situation of the library clearly enough to advise on."""
+    text = text_of(tracker)
+    return not text.startswith("/") and situations.match(text).verdict == "sure"
+
+
 def mentor_follow_up(dispatcher: CollectingDispatcher,
                      tracker: Tracker) -> Optional[List[EventType]]:
     """A follow-up to the mentor's advice ("why?", "what should I actually say?", "what if

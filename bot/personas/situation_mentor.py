@@ -341,6 +341,10 @@ def respond(text: str, earlier: Sequence[str] = (), state: Optional[Dict] = None
     state = _normalise(state)
     payload = (text or "").startswith("/")
     words = "" if payload else (text or "")
+    if not state["details"] and earlier:
+        # Details said before the mentor took over still count ("I'm at 120k...").
+        said = " ".join(t for t in earlier if t and not t.startswith("/"))
+        state["details"] = detail_finder.extract(said)
     if words:
         state["details"] = detail_finder.merge(state["details"], detail_finder.extract(words))
     current = situations.get(state["situation"])
@@ -376,6 +380,19 @@ def respond(text: str, earlier: Sequence[str] = (), state: Optional[Dict] = None
         if match.verdict == "sure":
             return Turn(_start(match.best, state, words), state)
         return Turn([_say(_text()["clarify"]["nothing_yet"], "guidance")], state)
+
+    if current is None and follow in ("why", "script", "objection", "either_or") and earlier:
+        # "What should I actually say?" before any advice: the situation is in what the
+        # person said before; open it, answer the question first, then the advice.
+        before = situations.match(" ".join(t for t in earlier if not t.startswith("/")),
+                                  (), state["excluded"])
+        if before.verdict == "sure" and len(situations.content_words(words)) < SWITCH_MIN_WORDS + 2:
+            advice = _start(before.best, state, " ".join(earlier))
+            opened = situations.get(before.best)
+            first = {"why": lambda: [], "script": lambda: _script(opened, state),
+                     "objection": lambda: _objection(opened, state, words),
+                     "either_or": lambda: _choice(opened, words)}[follow]()
+            return Turn(first + advice, state)
 
     if current and follow in ("why", "script", "objection", "either_or"):
         handler = {"why": lambda: _why(current, state, words),
