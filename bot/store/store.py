@@ -671,6 +671,24 @@ class Store:
             )
             return result.rowcount == 1
 
+    def mark_shown(self, sender_id: str, followup_id: int) -> bool:
+        """The check-in is being shown to its person now: claimed (or pending, released
+        after a push whose answer was lost) -> delivered, atomically. True once per
+        follow-up, whoever asks, however often: the second push of a check-in, from a
+        scheduler that retried or from a second scheduler, finds it delivered and shows
+        nothing. False too for another person's id or a cancelled one."""
+        with self._tx() as s:
+            pid = self._person_id(s, sender_id, create=False)
+            if pid is None:
+                return False
+            result = s.execute(
+                update(Followup.__table__)
+                .where(Followup.id == int(followup_id), Followup.person_id == pid,
+                       Followup.status.in_(("claimed", "pending")))
+                .values(status="delivered", delivered_at=utcnow())
+            )
+            return result.rowcount == 1
+
     def release_claim(self, followup_id: int) -> bool:
         """claimed -> pending after a failed delivery, so a later round retries it."""
         with self._tx() as s:
