@@ -33,10 +33,10 @@ def _host():
     return host
 
 
-# Metadata a sender may give (time zone; the title of a clicked quick reply; a workshop
-# demo's seed, bot/demos.py) and what each chat app's connector derives from its signed
+# Metadata a sender may give (time zone and locale, which also choose the helplines a
+# safety reply gives; the title of a clicked quick reply; a workshop demo's seed, bot/demos.py) and what each chat app's connector derives from its signed
 # request; FULL_TEXT_KEY is set here only. Anything else is dropped.
-SENDER_METADATA_KEYS: FrozenSet[str] = frozenset({"timezone", "tz", "display", "demo_seed"})
+SENDER_METADATA_KEYS: FrozenSet[str] = frozenset({"timezone", "tz", "locale", "display", "demo_seed"})
 CHANNEL_METADATA_KEYS: Dict[Text, FrozenSet[str]] = {
     "slack": frozenset({"out_channel", "thread_id", "users"}),
     "botframework": frozenset({"attachments"}),

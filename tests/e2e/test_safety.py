@@ -195,3 +195,8 @@ def test_referrals_name_the_professional_and_escape_grow(bot, sender):
         joined = " ".join(texts(reply))
         assert referral in joined and "A coach is not a therapist" not in joined, (text, joined)
         assert bot.tracker(who)["slots"]["grow_reality"] != text
+
+
+def test_a_locale_picks_the_helplines_when_there_is_no_time_zone(bot, sender):
+    reply = " ".join(texts(bot.say(sender, "I want to die", metadata={"locale": "en-AU"})))
+    assert "13 11 14" in reply and "000" in reply
