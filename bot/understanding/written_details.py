@@ -1,6 +1,11 @@
 """The person's own details in a message: money, durations and dates, people counts, names,
 the roles they mention and events that already happened (promoted, laid off, an offer).
 
+Kept as the person wrote them (strings), for quoting back; bot.understanding.details gives
+the same details normalised (amounts, days, dates, relations) for the reading. Written by
+the mentor's engineer as bot/personas/details.py (which still re-exports it), moved here so
+understanding has one home.
+
 The mentor puts them back into its advice ("148k", "six weeks", "Priya", "you've already
 been promoted"), so they are kept as the person wrote them. No Rasa imports.
 """
