@@ -1,4 +1,4 @@
-"""DESIGN.md's definition of a non-directive coach message, shared by unit and e2e tests."""
+"""The definition of a non-directive coach message (README, "The coach"), shared by unit and e2e tests."""
 import re
 
 FORBIDDEN = ["you should", "you need to", "i recommend", "i suggest", "my advice", "try to",

@@ -84,8 +84,9 @@ def _role_patterns() -> Dict[str, Pattern[str]]:
 
 
 def role_comparison(text: str) -> Optional[Reply]:
-    """Compare a trainer, facilitator or consultant with coach and mentor, after the seeds'
-    table; point counsellors/therapists elsewhere. None when no such role is mentioned."""
+    """Compare a trainer, facilitator or consultant with coach and mentor, after the usual
+    comparison table of helping roles; point counsellors/therapists elsewhere. None when
+    no such role is mentioned."""
     content = _text()["role_comparison"]
     asked = [key for key, pattern in _role_patterns().items() if pattern.search(text or "")]
     if not asked:
