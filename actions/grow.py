@@ -145,8 +145,15 @@ class ActionSetGoal(Action):
         # advice for it, not a goal template (issue 19).
         from actions.mentor_answers import describes_situation, situation_turn
 
+        from bot.understanding.arbiter import states_goal
+
         if describes_situation(tracker):
-            return events + (situation_turn(dispatcher, tracker, "advice") or [])
+            events += situation_turn(dispatcher, tracker, "advice") or []
+            if not states_goal(text):
+                return events
+            # "my goal is to ... by <date>" is also recorded as a goal (issue 17).
+            goal = record_goal(dispatcher, tracker, text=text, topic=topic, persona="mentor")
+            return events + ([SlotSet("last_goal_id", goal["id"])] if goal is not None else [])
         say(dispatcher, _mentor().goal_setting(text, topic))
         goal = record_goal(dispatcher, tracker, text=text, topic=topic, persona="mentor")
         if goal is not None:

@@ -162,3 +162,9 @@ def refine_act(reading_dict: Dict[str, Any], intent: Dict[str, Any]) -> Dict[str
     elif name == "ask_out_of_scope" and act not in ("question", "request", "social"):
         data["act"] = "request" if _IMPERATIVE.search(text.strip()) else "question"
     return data
+
+
+def states_goal(text: str) -> bool:
+    """An explicit goal statement ("my goal is to ...", "new goal: ..."): recorded as a goal
+    whatever else the message also is."""
+    return bool(_SET_GOAL.search(text or ""))
