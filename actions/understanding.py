@@ -32,6 +32,13 @@ class ActionControl(Action):
         elif read.get("control") == "change_topic":
             outcome = control.change_topic(read.get("new_topic"), persona(tracker), grow_slots)
         else:
+            # A correction of the mentor's situation ("I'm not changing careers, I want to
+            # learn SQL") is answered by the mentor, who rules that situation out.
+            from actions.mentor_answers import mentor_follow_up
+
+            follow_up = mentor_follow_up(dispatcher, tracker)
+            if follow_up is not None:
+                return follow_up
             outcome = control.repair(read.get("act") or "complaint", in_grow)
         say(dispatcher, outcome.replies)
         events: List[EventType] = []
