@@ -71,6 +71,11 @@ def start_grow_events(opening: str, topic: Optional[str]) -> List[EventType]:
     Goal; a situation ("my boss takes credit for my work") fills the Reality, and the coach
     then asks what they want instead, since a problem is not yet a goal."""
     slot = "grow_reality" if coach.describes_situation(opening) else "grow_goal"
+    wanted = coach.wanted_part(opening) if slot == "grow_goal" and topic else None
+    if wanted and _topic_in(opening) == topic and _topic_in(wanted) != topic:
+        # "I want to exercise more, I work from home": the goal is not about remote work;
+        # the person's want outranks a topic word said in passing (generic questions).
+        topic = None
     events: List[EventType] = [SlotSet(other, None) for other in coach.GROW_SLOTS if other != slot]
     return events + [
         SlotSet(slot, opening),

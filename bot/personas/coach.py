@@ -132,6 +132,20 @@ def _goal_patterns() -> Tuple[Pattern[str], ...]:
     return tuple(re.compile(pattern) for pattern in _lexicon()["goal_markers"])
 
 
+def wanted_part(text: Optional[str]) -> Optional[str]:
+    """The words of a goal after its want marker, up to the end of that clause ("I want to
+    exercise more, I work from home" -> "want to exercise more"); None without a marker."""
+    low = _normalise(text or "")
+    raw = clean(text or "").lower().replace("\u2019", "'")
+    for pattern in _goal_patterns():
+        found = pattern.search(raw) or pattern.search(low)
+        if found:
+            source = raw if pattern.search(raw) else low
+            rest = source[found.start():]
+            return re.split(r"[,.;!?]|\b(?:because|since|as|but|and i|so)\b", rest)[0].strip() or None
+    return None
+
+
 def says_carry_on(text: Optional[str], offered: bool = False) -> bool:
     """"No, let's keep going", "nope, keep asking": a refusal (of the mentor, say) that
     asks to go on, and answers nothing (coach.yml's carry_on words). A lone "no" counts

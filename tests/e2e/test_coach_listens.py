@@ -213,8 +213,11 @@ def test_a_learning_goal_gets_no_unasked_comparison_and_keeps_its_own_words(bot,
     assert set(personas(reply)) <= {"coach", "host"}
     assert not any(m["metadata"].get("compare") for m in reply)
     assert "mentor" not in " ".join(coach_texts(reply)).lower()
-    reply = bot.say(sender, "I want to exercise three times a week")
+    other = sender + "-exercise"
+    bot.say(other, "coach me")
+    reply = bot.say(other, "I want to get back into exercise, I work from home and sit all day")
     assert "remote work" not in " ".join(texts(reply)).lower()
+    assert bot.tracker(other)["slots"]["topic"] != "remote_work"
 
 
 def test_start_over_and_check_in_take_effect_mid_grow(bot, sender):

@@ -318,3 +318,15 @@ def test_every_move_reply_is_one_open_question(retry):
             reply, _ = coach.ask(slot, None, [], retry=retry, seed=seed,
                                  focus="my coworker keeps taking credit for my work")
             assert_coach_message(reply.text)
+
+
+def test_a_topic_word_said_in_passing_does_not_relabel_the_goal():
+    from actions.grow import start_grow_events
+
+    def topic(opening, guessed):
+        return [e["value"] for e in start_grow_events(opening, guessed) if e["name"] == "topic"][0]
+
+    assert topic("I want to get back into exercise, I work from home and sit all day",
+                 "remote_work") is None
+    assert topic("I want to be better at working from home", "remote_work") == "remote_work"
+    assert topic("I want to get better at delegating to my team", "delegation") == "delegation"
