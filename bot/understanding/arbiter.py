@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
 from bot.understanding.reading import Reading
@@ -71,11 +72,29 @@ def _first_other(ranking: List[Dict[str, Any]], skip: set) -> Optional[Dict[str,
     return None
 
 
+@lru_cache(maxsize=1)
+def _work_words() -> frozenset:
+    from bot.understanding.details import load
+
+    return frozenset(w.lower() for w in load("details")["work_words"])
+
+
+def mentions_work(text: str) -> bool:
+    words = set(re.findall(r"[a-z0-9][a-z0-9:'-]*", (text or "").lower()))
+    return bool(words & _work_words())
+
+
 def settle(text: str, reading: Reading, intent: Dict[str, Any],
            ranking: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """The intent this message should carry, or None to keep the classifier's."""
     name = intent.get("name")
     confidence = float(intent.get("confidence") or 0.0)
+    if name == "nlu_fallback" and reading.act in ("question", "request") and not mentions_work(text):
+        # Unplaced, and nothing of work or of this bot in it: if the classifier's best
+        # guess is that it is out of scope, say what the bot is for.
+        best = _first_other(ranking, {"nlu_fallback"})
+        if best is not None and best["name"] == "ask_out_of_scope":
+            return best
     if reading.act == "control" and reading.confidence >= SURE and reading.control in CONTROL_INTENTS:
         wanted = CONTROL_INTENTS[reading.control]
         if wanted != name:

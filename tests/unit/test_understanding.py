@@ -219,3 +219,13 @@ def test_control_outcomes():
     assert outcome.start_from == "my coworker" and outcome.end_form and "grow_goal" in outcome.clear
     assert control.start_over(["grow_goal"]).replies[0].metadata["persona"] == "host"
     assert control.repair("complaint", in_grow=False).replies[0].buttons
+
+
+def test_an_unplaced_everyday_question_is_out_of_scope():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.35}, {"name": "ask_out_of_scope", "confidence": 0.3},
+               {"name": "ask_advice", "confidence": 0.2}]
+    fallback = {"name": "nlu_fallback", "confidence": 0.35}
+    text = "how do i clear my browser cache"
+    assert arbiter.settle(text, read(text), fallback, ranking)["name"] == "ask_out_of_scope"
+    work = "how do i stop my manager from cancelling our 1:1s"
+    assert arbiter.settle(work, read(work), fallback, ranking) is None
