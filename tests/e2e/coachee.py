@@ -52,3 +52,13 @@ def play(bot, sender, by_slot: Dict[str, str] = None, max_turns: int = 30) -> Li
         if any(m["metadata"].get("technique") == "summary" for m in replies[-1]):
             break
     return replies
+
+
+# The delegation conversation as the coach now runs it (contract, readiness before options
+# and before the step, the date in the step confirmed, a stay on the named stress, the
+# takeaway); deterministic because the order of moves depends only on the answers.
+DELEGATION_COACHING = [
+    DELEGATION_GROW[0], CONTRACT, DELEGATION_GROW[1], DELEGATION_GROW[2], "let's look at options",
+    DELEGATION_GROW[3], "I'm ready to choose a step", DELEGATION_GROW[4], "7", DELEGATION_GROW[7],
+    DELEGATION_GROW[8], "it is mostly about trust", "that I can let go a little",
+]

@@ -7,6 +7,7 @@ import psycopg2
 import pytest
 import requests
 
+from tests.e2e.coachee import CONTRACT, where
 from tests.e2e.servers import personas, techniques
 
 PG_ADMIN = "dbname=test user=postgres host=127.0.0.1 port=5432"
@@ -28,6 +29,7 @@ def test_restart_mid_grow_loses_nothing(own_bot, sender):
     servers = own_bot().start()
     servers.say(sender, "coach me")
     servers.say(sender, "I want to get better at delegating to my team")
+    servers.say(sender, CONTRACT)
     servers.say(sender, "my team would own the weekly report without me checking it")
     before = servers.tracker(sender)["slots"]
     servers.restart()
@@ -36,7 +38,8 @@ def test_restart_mid_grow_loses_nothing(own_bot, sender):
     assert after["grow_measure"] == before["grow_measure"]
     reply = servers.say(sender, "right now I redo most of their work because I don't trust it yet")
     assert personas(reply)[-1] == "coach"
-    assert servers.tracker(sender)["slots"]["requested_slot"] == "grow_options"
+    # Issue 18: the coach asks before moving on to options.
+    assert where(servers, sender) == {"slot": "grow_explore", "move": "readiness_options"}
 
 
 def _age_conversation(tracker_db, sender, seconds):
@@ -57,6 +60,7 @@ def test_grow_picks_up_after_the_session_expired(own_bot, sender):
     servers = own_bot().start()
     servers.say(sender, "coach me")
     servers.say(sender, "I want to get better at delegating to my team")
+    servers.say(sender, CONTRACT)
     servers.say(sender, "my team would own the weekly report without me checking it")
     before = servers.tracker(sender)["slots"]
     assert before["requested_slot"] == "grow_reality"
@@ -67,7 +71,7 @@ def test_grow_picks_up_after_the_session_expired(own_bot, sender):
     assert personas(reply)[-1] == "coach"
     tracker = servers.tracker(sender)
     assert [e["event"] for e in tracker["events"]].count("session_started") == 2
-    assert tracker["slots"]["requested_slot"] == "grow_options"
+    assert where(servers, sender) == {"slot": "grow_explore", "move": "readiness_options"}
     assert tracker["slots"]["grow_measure"] == before["grow_measure"]
     assert tracker["slots"]["grow_reality"].startswith("right now I redo")
 

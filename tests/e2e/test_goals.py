@@ -5,12 +5,14 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 from bot.store import Store
+from tests.e2e.coachee import DELEGATION_COACHING
 from tests.e2e.servers import DELEGATION_GROW, personas, techniques, texts
 
 
 def coach_goal(servers, sender):
     servers.say(sender, "coach me")
-    replies = [servers.say(sender, text) for text in DELEGATION_GROW]
+    # Issue 18: the coach's own order (contract, readiness, staying with a feeling).
+    replies = [servers.say(sender, text) for text in DELEGATION_COACHING]
     assert techniques(replies[-1])[-1] == "summary", replies[-1]
     return replies
 
@@ -141,7 +143,7 @@ def test_export_has_everything_and_only_mine(bot, sender):
 def test_isolation_and_verbatim_text(bot, sender):
     nasty = "I want to get promoted '); DROP TABLE goals;-- <b>\"quoted\"</b> \U0001F680"
     bot.say(sender, "coach me")
-    for text in [nasty] + DELEGATION_GROW[1:]:
+    for text in [nasty] + DELEGATION_COACHING[1:]:
         reply = bot.say(sender, text)
     assert techniques(reply)[-1] == "summary"
     listing = bot.say(sender, "show my goals")[0]["text"]
