@@ -55,13 +55,21 @@ def mentor_without_topic(dispatcher: CollectingDispatcher, tracker: Tracker,
     return [SlotSet("expecting", "mentor_topic"), SlotSet("offer", kind)]
 
 
+def named_topic(tracker: Tracker):
+    """A topic this message names itself (a non-generic topic entity or a button's topic)."""
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == "topic" and entity.get("value") and not entity.get("role"):
+            return entity["value"]
+    return None
+
+
 def situation_turn(dispatcher: CollectingDispatcher, tracker: Tracker,
                    kind: str) -> Optional[List[EventType]]:
     """The mentor's answer from the situation library (bot/personas/situation_mentor.py),
     or None when it has nothing to say (a button for a topic with no situation open)."""
     turn = situation_mentor.respond(text_of(tracker),
                                     earlier_texts(tracker, mentor.ADVICE_EARLIER_TURNS),
-                                    tracker.get_slot("mentor_state"), kind)
+                                    tracker.get_slot("mentor_state"), kind, named_topic(tracker))
     if not turn.replies:
         return None
     say(dispatcher, turn.replies)

@@ -25,7 +25,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from bot.content import load
 from bot.personas import details as detail_finder
-from bot.personas import situations
+from bot.personas import roleplay, situations
 from bot.reply import Reply, button
 
 MENTOR = "mentor"
@@ -144,6 +144,8 @@ def _buttons(situation: Dict, more: bool) -> List[Dict[str, str]]:
         shown.append(button("More advice", "/ask_advice"))
     shown += [button("Resources", "/ask_resource"), button("A story", "/ask_story"),
               button("An assignment", "/ask_assignment")]
+    if roleplay.has_scenario(situation.get("topic")):
+        shown.append(button("Role-play it", "/request_roleplay"))
     return shown
 
 
@@ -334,10 +336,12 @@ def _start(situation_id: str, state: Dict, text: str) -> List[Reply]:
 
 
 def respond(text: str, earlier: Sequence[str] = (), state: Optional[Dict] = None,
-            kind: str = "advice") -> Turn:
+            kind: str = "advice", topic: Optional[str] = None) -> Turn:
     """The mentor's answer to one message. `earlier` is what the person said before it
     (oldest first); `kind` is what the person asked for (advice, resource, story,
-    assignment, people)."""
+    assignment, people); `topic` is a topic this message names ("a book on negotiation"):
+    resources, a story or an assignment on a named topic come from the topic (the caller
+    answers) unless it is the open situation's own topic."""
     state = _normalise(state)
     payload = (text or "").startswith("/")
     words = "" if payload else (text or "")
@@ -402,6 +406,8 @@ def respond(text: str, earlier: Sequence[str] = (), state: Optional[Dict] = None
         return Turn(handler(), state)
 
     if kind in ("resource", "story", "assignment", "people"):
+        if topic and (current is None or current["topic"] != topic):
+            return Turn([], state)  # the caller answers from the named topic
         if current is None and words:
             match = situations.match(words, earlier, state["excluded"])
             if match.verdict == "sure":

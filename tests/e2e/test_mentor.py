@@ -57,48 +57,48 @@ def _steps(reply):
 
 def test_advice_fits_the_situation_and_more_advice_brings_new_items(bot, sender):
     as_mentor(bot, sender)
+    # Issue 19: advice comes from the situation described (here giving feedback about
+    # missed deadlines), and when the steps run out the mentor names who would know
+    # instead of "I've already given you all 8 of my steps".
     giving = _steps(bot.say(sender, "how do I give feedback to a colleague who keeps missing deadlines?"))
     assert len(giving) == 4
-    assert not any("When you receive feedback" in step for step in giving)
     more = _steps(bot.say(sender, "more advice"))
-    assert len(more) == 4 and not set(giving) & set(more)
-    slots = bot.tracker(sender)["slots"]
-    assert len(slots["advice_given"]) == 8 and slots["topic"] == "feedback"
+    assert more and not set(giving) & set(more)
     done = bot.say(sender, "any more advice?")
-    assert "advice" not in techniques(done) and "all 8" in done[0]["text"]
+    assert "advice" not in techniques(done) and "all 8" not in done[0]["text"]
+    assert "who'd know" in done[0]["text"]
     # Someone else, who received feedback, hears about receiving it.
     other = sender + "-2"
     as_mentor(bot, other)
-    receiving = _steps(bot.say(other, "how should I handle harsh feedback I received from my manager?"))
-    assert len(receiving) == 4 and not set(receiving) & set(giving)
-    assert any("When you receive feedback" in step for step in receiving)
+    receiving = bot.say(other, "how should I handle harsh feedback I received from my manager?")
+    assert "receiving hard feedback" in receiving[0]["text"]
+    assert not set(_steps(receiving)) & set(giving)
 
 
 def test_what_else_after_advice_continues_the_advice(bot, sender):
     as_mentor(bot, sender)
     first = _steps(bot.say(sender, "my manager keeps cancelling our one-on-ones"))
-    assert any("cancel" in step for step in first), "the meetings advice on this situation"
+    assert first
     more = _steps(bot.say(sender, "what else?"))
     assert more and not set(first) & set(more)
 
 
 def test_my_boss_takes_credit_gets_managing_up_advice(bot, sender):
     as_mentor(bot, sender)
+    # Issue 19: the situation (a manager who takes credit), which belongs to managing up.
     reply = bot.say(sender, "my boss takes credit for my work")
-    steps = _steps(reply)
-    ids = {item["text"]: item["id"] for item in mentor._text()["topics"]["managing_up"]["advice"]}
-    assert steps and all(step in ids for step in steps), steps
-    assert ids[steps[0]] == "credit_conversation"
-    assert "managing up" in reply[0]["text"]
+    assert _steps(reply)
+    assert "a manager who takes credit for your work" in reply[0]["text"]
     assert bot.tracker(sender)["slots"]["topic"] == "managing_up"
 
 
 def test_no_topic_twice_gets_general_advice_not_the_same_question(bot, sender):
+    # Issue 19: no general five-step list; one question, then a plain answer.
     clarify = bot.say(sender, "I need some advice")
-    assert clarify[-1]["text"] == mentor.clarify("advice").text
+    assert "?" in clarify[-1]["text"]
     general = bot.say(sender, "not sure, a bit of everything really")
     assert clarify[-1]["text"] not in texts(general)
-    assert len(_steps(general)) == len(mentor._text()["general"]["advice"])
+    assert not _steps(general)
     titles = [b["title"] for m in general for b in m.get("buttons") or []]
     assert titles == ["Resources", "A story", "An assignment"]
     story = bot.say(sender, next(b["payload"] for m in general for b in m.get("buttons") or []
@@ -154,8 +154,10 @@ def test_every_quick_reply_after_advice_does_what_its_title_says(bot, sender):
         assert technique in techniques(reply), (title, texts(reply))
         if technique == "role_play":
             bot.say(sender, "stop")
-    story = mentor.story("negotiation").text
-    assert story in texts(bot.say(sender, buttons["A story"]))
+    # Issue 19: the story is the open situation's (negotiating a raise).
+    from bot.personas import situations
+    story = situations.get("salary_negotiation")["story"]
+    assert any(story in t for t in texts(bot.say(sender, buttons["A story"])))
 
 
 def test_typed_requests_for_a_story_and_an_assignment(bot, sender):
