@@ -394,8 +394,16 @@ class ValidateGrowForm(FormValidationAction):
                     STATE: {**state, "queue": ["explore_goal"] + queue,
                             "goal_probes": int(state.get("goal_probes") or 0) + 1}}
         update: Dict[str, Any] = {"queue": queue, "notes": notes + [text], "key": None}
+        filled: Dict[str, Any] = {}
+        if pending == "contract" and not tracker.get_slot("grow_goal") \
+                and not coach.describes_situation(text):
+            # A want stated in the contract ("I want to give feedback calmly") is the goal.
+            filled = {"grow_goal": text, "grow_last_answer": text, "grow_last_slot": "grow_goal"}
         if pending == "contract":
             update["contract"] = text
+            if move.key is not None:
+                # "...even though I hate conflict": the feeling first, then the plan.
+                update.update(queue=["stay"] + queue, key=move.key.as_dict(), stayed=1)
         elif pending == "takeaway":
             update["takeaway"] = text
             update["took_away"] = True
@@ -405,7 +413,7 @@ class ValidateGrowForm(FormValidationAction):
             update.update(queue=["stay"] + queue, key=move.key.as_dict(), stayed=1)
         if pending != "stay" and "stayed" not in update:
             update["stayed"] = 0
-        return {**done, STATE: {**state, **update}}
+        return {**done, **filled, STATE: {**state, **update}}
 
     def __getattr__(self, attribute: str) -> Any:
         # extract_<slot> and validate_<slot> for every GROW slot, through one method each.

@@ -37,7 +37,7 @@ KINDS = ("insight", "feeling", "contradiction", "value", "metaphor")
 # Acts of the understanding reading whose words are never given back.
 NOT_REFLECTED_ACTS = {"question", "request", "control", "correction", "complaint", "filler",
                       "social"}
-_LEADING = re.compile(r"^(?:(?:and|but|so|because|well|honestly|actually|basically|like|um|uh|"
+_LEADING = re.compile(r"^(?:(?:and|but|so|because|even though|although|though|even if|well|honestly|actually|basically|like|um|uh|"
                       r"i think|i guess|i suppose|you know|to be honest|tbh|also|then|just|"
                       r"that|really)\b[\s,]*)+", re.I)
 _SUB_CLAUSE = re.compile(r"\s*[,;:]\s*|\s+(?=(?:and|but|because|so|although|though|while|"
