@@ -109,11 +109,23 @@ def test_presenter_mode_is_readable_from_the_back_of_the_room(open_chat, bot):
     assert not page.locator("#goals").is_visible()
     assert not page.get_by_role("button", name="My goals", exact=True).is_visible()
     page.get_by_label("Show techniques").check()
-    chat.say("hello")
-    chat.click(chat.header_button("Coach"))
-    chat.say("I want to get better at giving difficult feedback to my team")
-    replies = chat.say("right now I put it off for weeks because I hate conflict")
-    assert replies
+    # The coaching demo (seeded): the coach gives the words back and asks, then "why?".
+    page.get_by_label("Demo script").select_option("coaching")
+    page.get_by_role("button", name="Start demo").click()
+    page.locator("#demo-status", has_text="Line 1 of").wait_for()
+    chat.wait_ready()
+    page.wait_for_function("() => document.querySelectorAll('#log .msg').length === 0")
+    page.locator("#log").focus()
+    for _ in range(3):
+        before = chat.bot_messages().count()
+        page.keyboard.press("PageDown")
+        replies = chat.wait_for_reply(before)
+    assert replies and replies[0]["persona"] == "host" and "The coach's" in replies[0]["text"]
+    compound = page.locator("#log .msg.bot.coach .part")
+    assert compound.count() == 2, "the demo's second coach message reflects, then asks"
+    assert [compound.nth(i).get_attribute("data-label") for i in range(2)][0] == "reflection"
+    assert px(compound.first, "content", "::after") == '"reflection"'
+    assert font_px(compound.first) >= PRESENTER_MIN_PX
     coach = page.locator("#log .msg.bot.coach").last
     body = font_px(coach.locator(".text").first)
     assert PRESENTER_MIN_PX <= body <= PRESENTER_MAX_PX
@@ -235,7 +247,7 @@ def run_demo(chat, demo_id):
 
 def follow_demo(chat):
     page = chat.page
-    page.locator("#demo-status", has_text="line 1 of").wait_for()
+    page.locator("#demo-status", has_text="Line 1 of").wait_for()
     chat.wait_ready()
     page.wait_for_function("() => document.querySelectorAll('#log .msg').length === 0")
     total = int(re.search(r"of (\d+)", page.locator("#demo-status").inner_text()).group(1))
@@ -244,7 +256,7 @@ def follow_demo(chat):
         before = chat.bot_messages().count()
         page.keyboard.press("n")  # the key a trainer presses for the next scripted line
         chat.wait_for_reply(before)
-    page.locator("#demo-status", has_text="done").wait_for()
+    page.locator("#demo-status", has_text="Demo done").wait_for()
     return [(m.get_attribute("class"), m.inner_text()) for m in page.locator("#log .msg").all()]
 
 
@@ -269,7 +281,7 @@ def test_every_demo_is_listed_and_prefills_its_first_line(open_chat):
     assert {"The difference", "A coaching conversation", "Side by side"} <= set(options)
     chat.page.get_by_label("Demo script").select_option("difference")
     chat.page.get_by_role("button", name="Start demo").click()
-    chat.page.locator("#demo-status", has_text="line 1 of 4").wait_for()
+    chat.page.locator("#demo-status", has_text="Line 1 of 4").wait_for()
     chat.wait_ready()
     assert chat.page.get_by_label("Your message").input_value() == "What's the difference between a coach and a mentor?"
 

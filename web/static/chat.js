@@ -680,8 +680,8 @@
     if (!state.demo) { el.demoStatus.textContent = ""; return; }
     var total = state.demo.script.lines.length;
     el.demoStatus.textContent = state.demo.next < total
-      ? state.demo.script.title + ": line " + (state.demo.next + 1) + " of " + total + " (N: next, R: reset)"
-      : state.demo.script.title + ": done (R: run it again)";
+      ? "Line " + (state.demo.next + 1) + " of " + total + " (N next, R reset)"
+      : "Demo done (R runs it again)";
   }
 
   function prefillDemoLine() {
