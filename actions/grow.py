@@ -506,7 +506,10 @@ class ActionAskGrowExplore(Action):
                 key=listen.KeyWords.from_dict(state.get("key")),
                 seed=demo_seed(tracker, EXPLORE), may_reflect=_may_reflect(state),
                 retry=retry)
-        say(dispatcher, explain.tag_halves(reply, EXPLORE, question_id))
+        # What the turn is for, for "why did you ask that?" (host.yml why.slots / stages).
+        kind = (queue[0] if queue else "hold") if retry != "space" else "hold"
+        purpose = {"stay": "grow_reality", "hold": "grow_reality", "explore_goal": "grow_goal"}.get(kind, EXPLORE)
+        say(dispatcher, explain.tag_halves(reply, purpose, question_id))
         if question_id:
             asked.append(question_id)
         return [SlotSet("asked_questions", asked), SlotSet("grow_retry", None),
