@@ -50,17 +50,29 @@ def user_words(event: Dict[str, Any]) -> str:
     return text
 
 
+# A turn that answered one of these is itself an explanation (and the question re-asked
+# after it): "why?" after it is about the turn before.
+EXPLAINING_INTENTS = ("ask_technique",)
+
+
+def _intent(event: Dict[str, Any]) -> Optional[str]:
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
 def latest_turn(events: Sequence[Dict[str, Any]], personas: Iterable[str] = SPEAKERS) -> Turn:
-    """The newest bot turn before the current message in which one of `personas` spoke;
-    an empty Turn if none in the last LOOK_BACK turns."""
+    """The newest bot turn before the current message in which one of `personas` spoke,
+    skipping turns that answered a question about techniques; in a turn with a comparison,
+    only the comparison's messages. An empty Turn if none in the last LOOK_BACK turns."""
     wanted = set(personas)
     found: List[Dict[str, Any]] = []
     users_back = 0
     for event in reversed(list(events)):
         kind = event.get("event")
         if kind == "user":
-            if found:
-                return Turn(found[::-1], user_words(event))
+            if found and _intent(event) not in EXPLAINING_INTENTS:
+                compared = [m for m in found if m["metadata"].get("compare")]
+                return Turn((compared or found)[::-1], user_words(event))
+            found = []
             users_back += 1
             if users_back > LOOK_BACK:
                 break

@@ -227,3 +227,21 @@ def test_comparison_messages_are_tagged_in_order():
 def test_no_seed_still_varies():
     texts = {coach.ask("grow_goal", None, [], seed=random.random())[0].text for _ in range(30)}
     assert len(texts) > 1
+
+
+def test_why_after_an_explanation_is_about_the_turn_before_and_a_comparison_only_its_parts():
+    events = _events(
+        ("user", '/compare_answers{"situation": "my team ignores the new process"}',
+         {"intent": {"name": "compare_answers"},
+          "entities": [{"entity": "situation", "value": "my team ignores the new process"}]}),
+        ("bot", "What matters most?", {"persona": "coach", "technique": "powerful_question", "compare": "coach"}),
+        ("bot", "Do this.", {"persona": "mentor", "technique": "advice", "compare": "mentor"}),
+        ("bot", "Back to your goal: what do you want?", {"persona": "coach", "technique": "goal_setting"}),
+        ("user", "what did the mentor tell me?", {"intent": {"name": "ask_technique"}}),
+        ("bot", "In short, the mentor told you: ...", {"persona": "host", "technique": "explanation"}),
+        ("bot", "Back to your goal: what do you want?", {"persona": "coach", "technique": "goal_setting"}),
+        ("user", "why did they answer like that?", {"intent": {"name": "ask_technique"}}),
+    )
+    turn = explain.latest_turn(events)
+    assert turn.words == "my team ignores the new process"
+    assert [m["technique"] for m in turn.metadata] == ["powerful_question", "advice"]
