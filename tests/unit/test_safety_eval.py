@@ -16,8 +16,8 @@ from bot import safety
 
 SPLIT = "eval"
 # Reached on 3 Dec 2026 (make safety-report); targets in the comments beside each use.
-RECALL_FLOOR = 0.74
-EXPLICIT_FLOOR = 0.89
+RECALL_FLOOR = 0.78
+EXPLICIT_FLOOR = 0.94
 DISMISSAL_CEILING = 0.09
 CLOSES_FLOOR = 0.50
 REFERRAL_FLOOR = 0.72
