@@ -15,7 +15,7 @@ export PYTHONHASHSEED ?= 0
 # Rasa's usage telemetry would try to reach the internet; nothing here may.
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help venv spacy train run chat web test test-unit test-stories test-e2e test-browser validate lint clean browser-deps bench crossval safety-report
+.PHONY: help venv spacy train run chat web test test-unit test-stories test-e2e test-browser validate lint clean browser-deps lb-deps bench crossval safety-report
 
 help:
 	@echo "make run    - set up, train if needed, start the bot on port 5005 (Ctrl-C stops)"
@@ -26,7 +26,9 @@ help:
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@PY310=$$(scripts/find_python310.sh) || exit 1; \
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PY310"; "$$PY310" -m venv $(VENV) || exit 1; fi
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	@echo "Installing Rasa 3.6 and the project's pinned dependencies into $(VENV):"
+	@echo "  about 3 GB on disk, 5 to 15 minutes on a first run (TensorFlow, spaCy, Rasa); later runs skip this."
+	$(PY) -m pip install --progress-bar on -c constraints.txt -e ".[test]"
 	@touch $@
 
 venv: $(VENV)/.installed
@@ -55,7 +57,11 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 web: web/node_modules/.installed
 
 # --- running ---------------------------------------------------------------------
-run: $(MODEL) web/node_modules/.installed
+# npm is needed only for the web page's socket.io client: without it the bot still runs
+# (REST, terminal chat, Slack, Teams) and says the page is unavailable.
+run: $(MODEL)
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory web; \
+	 else echo "note: npm not found: the web chat page is unavailable (apt-get install npm); REST and 'make chat' work"; fi
 	$(PY) -m bot.run
 
 chat: $(VENV)/.installed
@@ -75,6 +81,13 @@ browser-deps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) || \
 	    echo "warning: could not install chromium; browser tests will be skipped"; }
 
+# HAProxy for the multi-replica test (tests/e2e/test_replicas.py), from Debian like chromium.
+lb-deps:
+	@command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || \
+	  { echo "Installing Debian's haproxy for the multi-replica test"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null) || \
+	    echo "warning: could not install haproxy; the multi-replica test will be skipped"; }
+
 test-unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit -q
 
@@ -82,13 +95,13 @@ test-stories: $(MODEL)
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories \
 	  --fail-on-prediction-errors
 
-test-e2e: $(MODEL)
+test-e2e: $(MODEL) lb-deps
 	$(PY) -m pytest tests/e2e tests/nlu -q
 
 test-browser: $(MODEL) browser-deps web/node_modules/.installed
 	$(PY) -m pytest tests/browser -q -rs
 
-test: validate $(MODEL) browser-deps web/node_modules/.installed
+test: validate $(MODEL) browser-deps lb-deps web/node_modules/.installed
 	$(MAKE) test-stories
 	$(PY) -m pytest tests -q -rs
 

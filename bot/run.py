@@ -152,6 +152,10 @@ def child_env(cfg: Dict[str, str]) -> Dict[str, str]:
     env["RASA_URL"] = f"http://127.0.0.1:{cfg['port']}"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no calls home from an offline bot
+    # Start-up deprecation noise of Rasa 3.6's pinned libraries (SQLAlchemy 2.0 notices,
+    # TensorFlow/numpy deprecations) says nothing a user can act on; set either to show it.
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning,ignore::PendingDeprecationWarning")
     if cfg.get("token"):
         env[TOKEN_ENV] = cfg["token"]
     if cfg.get("secret"):
