@@ -98,11 +98,11 @@ def mentor_follow_up(dispatcher: CollectingDispatcher,
     if persona(tracker) != "mentor":
         return None
     state = tracker.get_slot("mentor_state") or {}
-    if not (state.get("situation") or state.get("pending")):
+    if not (state.get("situation") or state.get("pending") or state.get("asked_open")):
         return None
     text = text_of(tracker)
-    if text.startswith("/") or (situation_mentor.follow_up_kind(text) is None
-                                and not state.get("pending")):
+    waiting = state.get("pending") or state.get("asked_open")
+    if text.startswith("/") or (situation_mentor.follow_up_kind(text) is None and not waiting):
         return None
     return situation_turn(dispatcher, tracker, "advice")
 

@@ -343,6 +343,8 @@ def respond(text: str, earlier: Sequence[str] = (), state: Optional[Dict] = None
     resources, a story or an assignment on a named topic come from the topic (the caller
     answers) unless it is the open situation's own topic."""
     state = _normalise(state)
+    # Earlier messages that describe nothing ("switch to mentor mode") are no context.
+    earlier = [t for t in earlier if t and not t.startswith("/") and not _only_asks(t)]
     payload = (text or "").startswith("/")
     words = "" if payload else (text or "")
     if not state["details"] and earlier:
