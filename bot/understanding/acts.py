@@ -16,6 +16,10 @@ _SHORT_ANSWERS = re.compile(r"^(yes|no|yeah|yep|yup|nope|nah|sure|ok(ay)?|fine|m
 _GOODBYE = re.compile(r"\b(bye|goodbye|see you|see ya|good night|ttyl|talk (to you )?(later|soon|tomorrow))\b")
 
 
+_CHOOSING = re.compile(r"\b(whether|which (one|is|do|should|would)|should i (get|have|talk)|"
+                       r"(coach|mentor) or (a |the )?(coach|mentor))\b")
+
+
 def normalise(text: str) -> str:
     text = (text or "").replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = text.replace("\u201c", '"').replace("\u201d", '"')
@@ -38,6 +42,8 @@ def find_control(norm: str) -> Optional[Tuple[str, re.Match]]:
     for name, patterns in controls:
         if name == "stop" and _GOODBYE.search(norm):
             continue  # "that's all for today, bye" takes leave
+        if name in ("switch_coach", "switch_mentor") and _CHOOSING.search(norm):
+            continue  # "not sure whether I need a coach or a mentor" asks which
         for pattern in patterns:
             match = pattern.search(norm)
             if match:

@@ -36,18 +36,14 @@ DATA_WORDS = {
         r"|\b(abandon\w*|give up|giving up|gave up|no longer (want|need|pursue|working)|"
         r"(don't|do not) want to (pursue|keep|do) (it|that|this|the)|not (pursuing|doing) "
         r"(it|that|this|the goal)|stop (working on|pursuing|tracking)|let go of|done with)\b", re.I),
-    "edit_goal": re.compile(
-        r"\b(edit|change|update|rename|reword|rephrase|modify|adjust|amend|move|push|extend|tweak|"
-        r"postpone|bring|correct|fix|replace|set|make)\b.{0,60}\b(goals?|deadline|measure|first step|"
-        r"due date|date|wording|target)\b|\b(goal|deadline|measure|first step)\b.{0,40}"
-        r"\b(should (be|say)|is (now|wrong)|are wrong|to be|change|update|move|push|extend|make it)\b"
-        r"|\bnew (deadline|measure|first step|wording|date) for\b", re.I),
+    # Editing names what it edits (the action asks which goal and which field if unsure).
+    "edit_goal": re.compile(r"\b(goals?|deadline|due date|first step|measure|wording)\b", re.I),
     "delete_data": re.compile(
         r"\b(delete|erase|wipe|remove|forget|purge|clear|destroy|nuke|get rid of)\b.{0,30}\b(my data|"
         r"(personal|all (of )?my) data|data|everything|all of it|every record|about me|me\b|my account\b|"
         r"account with you|(my|our|conversation|chat) (history|information|info|records?|conversations?|"
         r"chats?|messages|details|profile|logs)|chat logs|conversations?|chats|profile)"
-        r"|\b(my )?(data|information|info|history) (removed|deleted|erased|wiped)\b|\bgdpr\b"
+        r"|\b(my )?(data|information|info|history|account|profile) (removed|deleted|erased|wiped)\b|\bgdpr\b"
         r"|\b(erase|delete|wipe) all my (goals|notes|progress)\b|\bright to (be forgotten|erasure)\b|\b(don't|do not) (want you to )?keep my data\b", re.I),
     "export_data": re.compile(
         r"\b(export|download|package|copy|portable|access request)\b"
@@ -55,7 +51,8 @@ DATA_WORDS = {
         r"saved|recorded)\b|\bshow me what you('ve| have)? (saved|stored|kept|got)\b|\bwhere'?s my data\b"
         r"|\b(send|give|get) (me )?(a copy of |all )?(my|of my) (data|information|info|history|records)\b"
         r"|\bas a (file|csv|spreadsheet)\b|\b(everything|all the data|data) you (have|hold|keep|store|collect)"
-        r"|\bdump of my\b|\bwhat (personal )?data do you\b", re.I),
+        r"|\bdump of my\b|\bwhat (personal )?data do you\b|\bmy data\b|\b(know|have|hold|store|stored|keep)"
+        r" (about|on) me\b", re.I),
 }
 # Short acknowledgements keep the classifier's reading (yes/no/ok answer what was offered).
 _ACK = re.compile(r"^(yes|yeah|yep|yup|no|nope|nah|ok(ay)?|sure|fine|alright|cool|got it|right|k+|"
@@ -104,12 +101,15 @@ def settle(text: str, reading: Reading, intent: Dict[str, Any],
     # lexicon still reads every message's text in the policy, whatever the intent.)
     if (reading.act in STATEMENT_ACTS and reading.confidence >= SURE and name != "inform"
             and (name != "express_distress" or reading.act == "complaint")
+            # "nah, that's not it" is still a no; "why do you keep ...?" asks about the technique
+            and not (reading.act == "correction" and name in ("deny", "edit_goal"))
+            and not (name == "ask_technique" and re.match(r"\W*(why|what|how)\b", text, re.I))
             and not (reading.act == "filler" and _ACK.match(text.strip()))):
         if not (name in DATA_CHANGING and DATA_WORDS[name].search(text)):
             return {"name": "inform", "confidence": max(confidence, reading.confidence)}
     if _SET_GOAL.search(text) and name != "set_goal":
         return {"name": "set_goal", "confidence": max(confidence, 0.9)}
-    if name == "share_plan" and reading.act != "plan":
+    if name == "share_plan" and reading.act != "plan" and len(text.split()) > 25:
         # A situation described at length is not a plan to review (issue 17).
         other = _first_other(ranking, {"share_plan", "nlu_fallback"} | DATA_CHANGING)
         if other is None or other["confidence"] < 0.05:
