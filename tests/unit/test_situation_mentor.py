@@ -104,7 +104,7 @@ def test_review_alone_does_not_switch_the_situation():
 
 
 def test_a_weak_match_asks_one_question_naming_two():
-    turn, = _talk("I have a problem with my boss and my team")
+    turn, = _talk("my colleague and my boss")
     assert len(turn.replies) == 1
     assert turn.replies[0].text.count(", or ") == 1
     assert len(turn.state["pending"]) == 2
