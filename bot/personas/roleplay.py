@@ -114,8 +114,28 @@ def is_stop(text: str) -> bool:
     return any(_normalise(phrase) in normalised for phrase in stop["phrases"])
 
 
-def _in_character(scenario: Dict, line: str) -> Reply:
-    return Reply(text=scenario["prefix"] + line, persona=MENTOR, technique="role_play")
+# "play a senior peer", "be my new manager", "act as the head of product called Dana":
+# the counterpart's role (and name) from the person's own words.
+_ROLE = re.compile(r"\b(?:play|be|act as|pretend to be|you're|you are)\s+"
+                   r"(my|a|an|the)\s+([a-z][a-z \-]{2,40}?)"
+                   r"(?:\s+(?:called|named)\s+([A-Z][a-z]+))?"
+                   r"(?=\s+(?:while|who|and|so|when|because|for|to|in)\b|[,.!?]|$)")
+
+
+def counterpart(text: str) -> Optional[str]:
+    """The role the person asked the mentor to play, as a prefix: "(as my senior peer) "."""
+    found = _ROLE.search(text or "")
+    if not found:
+        return None
+    article, role, name = found.group(1), found.group(2).strip(), found.group(3)
+    article = "your" if article == "my" else article
+    who = f"{name}, {article} {role}" if name else f"{article} {role}"
+    return f"(as {who}) "
+
+
+def _in_character(scenario: Dict, line: str, state: Optional[Dict] = None) -> Reply:
+    prefix = (state or {}).get("prefix") or scenario["prefix"]
+    return Reply(text=prefix + line, persona=MENTOR, technique="role_play")
 
 
 def is_restart(text: str) -> bool:
@@ -140,9 +160,9 @@ def start(text: str, topic: Optional[str] = None) -> Tuple[List[Reply], Dict]:
     key = choose_scenario(text, topic)
     scenario = _data()["scenarios"][key]
     state = {"scenario": key, "topic": topic, "turn": 0, "lines": [], "stage": 0,
-             "used": {}, "finished": False}
+             "used": {}, "finished": False, "prefix": counterpart(text)}
     replies = [Reply(text=scenario["setup"], persona=MENTOR, technique="guidance"),
-               _in_character(scenario, scenario["opener"])]
+               _in_character(scenario, scenario["opener"], state)]
     return replies, state
 
 
@@ -223,9 +243,10 @@ def turn(state: Dict, text: str) -> Tuple[List[Reply], Dict, bool]:
     if is_restart(text):
         scenario = _scenario(state)
         fresh = {"scenario": state["scenario"], "topic": state.get("topic"), "turn": 0,
-                 "lines": [], "stage": 0, "used": {}, "finished": False}
+                 "lines": [], "stage": 0, "used": {}, "finished": False,
+                 "prefix": state.get("prefix")}
         return [Reply(text=_data()["restart_line"], persona=MENTOR, technique="guidance"),
-                _in_character(scenario, scenario["opener"])], fresh, False
+                _in_character(scenario, scenario["opener"], fresh)], fresh, False
     if state.get("finished"):
         return [feedback(state)], state, True
     if is_stop(text):
@@ -236,5 +257,5 @@ def turn(state: Dict, text: str) -> Tuple[List[Reply], Dict, bool]:
     scenario = _scenario(state)
     if state["turn"] >= _data()["turns"]:
         state["finished"] = True
-        return [_in_character(scenario, _closing(state)), feedback(state)], state, True
-    return [_in_character(scenario, _reaction(state, text))], state, False
+        return [_in_character(scenario, _closing(state), state), feedback(state)], state, True
+    return [_in_character(scenario, _reaction(state, text), state)], state, False

@@ -295,3 +295,14 @@ def test_run_it_again_restarts_and_the_feedback_quotes_the_persons_line():
     assert finished
     assert "Your best line: \"" in replies[-1].text
     assert any(f'"{line}"' in replies[-1].text for line in RAISE_LINES)
+
+
+def test_the_counterpart_is_who_the_person_asked_for():
+    assert roleplay.counterpart("can you play a senior peer while I give feedback?") == "(as a senior peer) "
+    assert roleplay.counterpart("be my new manager") == "(as your new manager) "
+    assert roleplay.counterpart("act as the head of product called Dana, I need to say no") == \
+        "(as Dana, the head of product) "
+    replies, state = roleplay.start("play a senior peer while I give hard feedback", None)
+    assert replies[1].text.startswith("(as a senior peer) ")
+    replies, state, _ = roleplay.turn(state, "I'd like to talk about the design reviews.")
+    assert replies[0].text.startswith("(as a senior peer) ")
