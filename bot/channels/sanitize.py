@@ -3,8 +3,6 @@ import os
 import unicodedata
 from dataclasses import dataclass
 
-from bot.safety.text import FULL_TEXT_KEY  # noqa: F401  (re-exported for the channels)
-
 # Long enough for a real message, short enough that NLU stays fast on a flood of 20 000
 # character inputs. Override with COACH_MAX_MESSAGE_CHARS.
 MAX_NLU_CHARS = int(os.environ.get("COACH_MAX_MESSAGE_CHARS", "2000"))

@@ -17,8 +17,9 @@ from rasa.core.channels.channel import UserMessage
 
 from bot.channels.collector import MetadataCollectingOutputChannel, to_wire
 from bot.channels.erasure import erase_conversation
-from bot.channels.sanitize import FULL_TEXT_KEY, MAX_NLU_CHARS, clean
+from bot.channels.sanitize import MAX_NLU_CHARS, clean
 from bot.reply import Reply
+from bot.safety.text import FULL_TEXT_KEY
 
 logger = logging.getLogger(__name__)
 
