@@ -17,7 +17,7 @@ def _run(bot, demo, sender):
     return said
 
 
-@pytest.mark.parametrize("demo_id", ["coaching"])
+@pytest.mark.parametrize("demo_id", [d["id"] for d in demos.demos()])
 def test_a_demo_with_its_seed_is_word_for_word_the_same_twice(bot, demo_id):
     demo = demos.demo(demo_id)
     first = _run(bot, demo, f"demo-{uuid.uuid4().hex[:10]}")
@@ -55,10 +55,7 @@ def test_a_compare_button_without_a_situation_uses_the_message_before(bot, sende
 @pytest.mark.parametrize("question", [
     "I'm a new first-time manager. Should I get a coach or a mentor?",
     "I got promoted last month and feel like an imposter. Which would help me more, coaching or mentoring?",
-    pytest.param("I was just promoted and I feel like an imposter, do I need a coach or a mentor?",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "the reading takes 'do I need a coach' for a switch to the coach (control "
-                     "switch_coach by phrase) over the classifier's ask_which_style (0.97)"))),
+    "I was just promoted and I feel like an imposter, do I need a coach or a mentor?",
 ])
 def test_both_is_recommended_in_one_turn_and_schedules_nothing(bot, sender, question):
     reply = bot.say(sender, question)
