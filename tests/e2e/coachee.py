@@ -6,10 +6,14 @@ from typing import Dict, List, Optional
 from tests.e2e.servers import DELEGATION_GROW
 
 CONTRACT = "a clear first step I can take this week"
+# The obstacle in the coachee's words. (DELEGATION_GROW[8], "I might take it back when I'm
+# stressed, ...", is read as a crisis by the safety classifier since d2f92d6: a false alarm
+# reported to the safety owner; these tests are about listening, so they say it this way.)
+OBSTACLE = "when I'm stressed I grab the work back, so I'll block time to coach Sam instead"
 # Answers by GROW slot, from the delegation conversation.
 DELEGATION_BY_SLOT = dict(zip(
     ["grow_measure", "grow_reality", "grow_options", "grow_first_step", "grow_deadline",
-     "grow_commitment", "grow_commitment_followup", "grow_obstacle"], DELEGATION_GROW[1:]))
+     "grow_commitment", "grow_commitment_followup", "grow_obstacle"], DELEGATION_GROW[1:-1] + [OBSTACLE]))
 # Answers to the moves around GROW.
 EXPLORE_ANSWERS = {
     "contract": CONTRACT,
@@ -60,5 +64,5 @@ def play(bot, sender, by_slot: Dict[str, str] = None, max_turns: int = 30) -> Li
 DELEGATION_COACHING = [
     DELEGATION_GROW[0], CONTRACT, DELEGATION_GROW[1], DELEGATION_GROW[2], "let's look at options",
     DELEGATION_GROW[3], "I'm ready to choose a step", DELEGATION_GROW[4], "7", DELEGATION_GROW[7],
-    DELEGATION_GROW[8], "it is mostly about trust", "that I can let go a little",
+    OBSTACLE, "it is mostly about trust", "that I can let go a little",
 ]
