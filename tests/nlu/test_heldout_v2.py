@@ -20,8 +20,9 @@ from bot import run
 
 HELDOUT = Path(__file__).with_name("heldout_v2.yml")
 DATA_CHANGING = {"drop_goal", "edit_goal", "delete_data", "export_data"}
-# Gates at what the eval half measured once (2026-12-03, model of 09:45): intent macro-F1
-# 0.814, act accuracy 0.816, 1 of 64 everyday requests read as drop_goal ("ai pick up the
+# Gates at what the eval half measured (2026-12-03, model of 09:45; measured twice: 0.814, then
+# 0.819 after fixes driven by the v1 set, never by this half): intent macro-F1 0.819,
+# act accuracy 0.816, 1 of 64 everyday requests read as drop_goal ("ai pick up the
 # dice, then drop it": end to end the bot asks which goal, with buttons, and changes
 # nothing). Below the issue's targets, in brackets; the gap is reported, not tuned away.
 MIN_INTENT_MACRO_F1 = 0.80   # [0.95]
