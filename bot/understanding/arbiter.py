@@ -107,6 +107,13 @@ def settle(text: str, reading: Reading, intent: Dict[str, Any],
             and not (reading.act == "filler" and _ACK.match(text.strip()))):
         if not (name in DATA_CHANGING and DATA_WORDS[name].search(text)):
             return {"name": "inform", "confidence": max(confidence, reading.confidence)}
+    if (name == "set_goal" and not _SET_GOAL.search(text) and _IMPERATIVE.search(text.strip())
+            and not mentions_work(text)):
+        # "set an alarm for 7am" is no goal to record: a command with nothing of work in it.
+        other = _first_other(ranking, {"set_goal", "nlu_fallback"} | DATA_CHANGING)
+        if other is not None and other["name"] == "ask_out_of_scope":
+            return other
+        return {"name": "nlu_fallback", "confidence": confidence}
     if _SET_GOAL.search(text) and name != "set_goal":
         return {"name": "set_goal", "confidence": max(confidence, 0.9)}
     if name == "share_plan" and reading.act != "plan" and len(text.split()) > 25:

@@ -229,3 +229,9 @@ def test_an_unplaced_everyday_question_is_out_of_scope():
     assert arbiter.settle(text, read(text), fallback, ranking)["name"] == "ask_out_of_scope"
     work = "how do i stop my manager from cancelling our 1:1s"
     assert arbiter.settle(work, read(work), fallback, ranking) is None
+
+
+def test_an_everyday_command_is_no_goal():
+    assert _settle("set an alarm for 7am", "set_goal", 0.7)["name"] == "ask_out_of_scope"
+    assert _settle("set a goal: run the retro every sprint", "set_goal", 0.7) is None
+    assert _settle("get better at giving feedback to my team", "set_goal", 0.7) is None
