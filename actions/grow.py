@@ -215,13 +215,17 @@ class ValidateGrowForm(FormValidationAction):
         return SlotSet("requested_slot", next((s for s in required if tracker.slots.get(s) is None), None))
 
     def _check(self, slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
-        if tracker.get_slot("requested_slot") != slot:
-            # Set by an action (GROW starting, a fresh start), not an answer to this question.
-            return {slot: value}
         text = value if isinstance(value, str) else ("" if value is None else str(value))
         intent = intent_of(tracker)
+        plea = (intent in ADVICE_INTENTS and confidence_of(tracker) >= PLEA_CONFIDENCE) or coach.is_plea(text)
+        if tracker.get_slot("requested_slot") != slot:
+            # Set by an action (GROW starting, a fresh start), not an answer to this question;
+            # only a plea that opened GROW ("just tell me what to do") counts as a plea.
+            if not (plea and text and tracker.get_slot("requested_slot") is None
+                    and slot in ("grow_goal", "grow_reality")):
+                return {slot: value}
         state = coach_state(tracker)
-        if (intent in ADVICE_INTENTS and confidence_of(tracker) >= PLEA_CONFIDENCE) or coach.is_plea(text):
+        if plea:
             count = int(tracker.get_slot("advice_requests") or 0) + 1
             retry = "advice_plea" if count < 2 else "advice_plea_repeat"
             # The repeated plea offers the mentor; "yes" then switches (OverridePolicy).

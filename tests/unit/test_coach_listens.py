@@ -330,3 +330,11 @@ def test_a_topic_word_said_in_passing_does_not_relabel_the_goal():
                  "remote_work") is None
     assert topic("I want to be better at working from home", "remote_work") == "remote_work"
     assert topic("I want to get better at delegating to my team", "delegation") == "delegation"
+
+
+def test_a_plea_that_opened_grow_is_a_plea_and_the_second_offers_the_mentor():
+    session = Session("just tell me what to do", intent="ask_advice")
+    assert session.slots["grow_reality"] is None and session.slots["advice_requests"] == 1.0
+    reply = session.say("what should I do then? just tell me", intent="ask_advice")
+    assert "mentor" in reply.lower()
+    assert_coach_message(reply)
