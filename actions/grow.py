@@ -36,6 +36,10 @@ FORM_INTERRUPTS = {"stop_flow", "request_mentor", "request_coach", "ask_techniqu
                    "ask_difference", "delete_data", "list_goals", "ask_capabilities",
                    "export_data", "compare_answers"}
 INTENT_CONFIDENCE = 0.8
+# Requests that win over the coach's own reading of a complaint or a hold ("stop asking
+# questions and give me advice" switches to the mentor); a change of topic or a fresh start
+# in the person's words still wins over them ("forget the presentation...").
+ALWAYS_INTERRUPT = {"request_mentor", "request_coach", "stop_flow", "delete_data", "export_data"}
 
 
 def asks_to_switch(intent: Optional[str], text: str) -> bool:
@@ -187,7 +191,9 @@ class ValidateGrowForm(FormValidationAction):
         intent = intent_of(tracker)
         # A topic change, repair, hold, check-in, step back or fresh start in the person's
         # words takes effect here, in this same turn, whatever the classifier guessed.
-        listened = listen.move_of(text_of(tracker), reading_of(tracker)).kind in listen.IN_GROW_MOVES
+        move = listen.move_of(text_of(tracker), reading_of(tracker)).kind
+        listened = move in listen.IN_GROW_MOVES and (
+            intent not in ALWAYS_INTERRUPT or move in ("topic_change", "start_over", "step_back"))
         if intent in FORM_INTERRUPTS and not listened and (
                 confidence_of(tracker) >= INTENT_CONFIDENCE or asks_to_switch(intent, text_of(tracker))):
             return {}
