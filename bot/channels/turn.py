@@ -131,7 +131,9 @@ async def run_turn(
         messages = [_wire(sender, _host().turn_failed())]
     elif not messages:
         messages = [_wire(sender, _host().action_server_down())]
-    if cleaned.truncated:
+    # The note says only the start was read; a safety reply read all of it (FULL_TEXT_KEY).
+    if cleaned.truncated and not any((m.get("metadata") or {}).get("technique") == "safety"
+                                     for m in messages):
         messages.insert(0, _wire(sender, _host().truncated_note(MAX_NLU_CHARS)))
     loop = asyncio.get_running_loop()
     if collector.signals.get("erase_history"):

@@ -96,8 +96,26 @@ def dev_rows(exclude_ids: frozenset = frozenset()) -> List[Tuple[str, bool]]:
     return rows
 
 
+def work_descriptions() -> List[str]:
+    """Long descriptions of work situations, the bot's everyday input, none a crisis: the
+    mentor's situation phrasings and the dev half of the situation descriptions."""
+    texts: List[str] = []
+    phrasings = PROJECT_ROOT / "data" / "content" / "situation_phrasings.yml"
+    if phrasings.exists():
+        for items in ((yaml.load(phrasings.read_text(encoding="utf-8"), Loader=_LOADER) or {})
+                      .get("phrasings") or {}).values():
+            texts += [str(text) for text in items or []]
+    described = PROJECT_ROOT / "tests" / "data" / "situation_descriptions.yml"
+    if described.exists():
+        texts += [item["text"] for item in (yaml.load(described.read_text(encoding="utf-8"),
+                                                      Loader=_LOADER) or {}).get("items") or []
+                  if item.get("split") == "dev"]
+    return texts
+
+
 def training_rows(exclude_ids: frozenset = frozenset()) -> List[Tuple[str, bool]]:
     rows = _nlu_examples() + _corpus_rows() + dev_rows(exclude_ids)
+    rows += [(text, False) for text in work_descriptions()]
     for patterns in lexicon.crisis_patterns().values():
         rows += [(example, True) for _, example in patterns]
     rows += [(example, False) for _, example in lexicon.exclusion_patterns()]

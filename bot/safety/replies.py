@@ -9,8 +9,19 @@ PERSONA = "host"
 TECHNIQUE = "safety"
 # Time-zone prefixes and names that settle the region; anything else in Europe is "eu".
 _ZONES = {
-    "uk_ie": ("Europe/London", "Europe/Dublin", "Europe/Belfast", "Europe/Guernsey",
-              "Europe/Jersey", "Europe/Isle_of_Man", "GB", "Eire"),
+    "uk_ie": ("Europe/London", "Europe/Belfast", "Europe/Guernsey", "Europe/Jersey",
+              "Europe/Isle_of_Man", "GB"),
+    "ie": ("Europe/Dublin", "Eire"),
+    "es": ("Europe/Madrid", "Atlantic/Canary", "Africa/Ceuta"),
+    "fr": ("Europe/Paris",),
+    "de": ("Europe/Berlin", "Europe/Busingen"),
+    "it": ("Europe/Rome",),
+    "pt": ("Europe/Lisbon", "Atlantic/Madeira", "Atlantic/Azores"),
+    "br": ("America/Sao_Paulo", "America/Bahia", "America/Fortaleza", "America/Recife",
+           "America/Manaus", "America/Belem", "America/Maceio", "America/Cuiaba",
+           "America/Campo_Grande", "America/Porto_Velho", "America/Boa_Vista",
+           "America/Araguaina", "America/Santarem", "America/Rio_Branco", "America/Noronha",
+           "Brazil/"),
     "ca": ("America/Toronto", "America/Vancouver", "America/Montreal", "America/Edmonton",
            "America/Winnipeg", "America/Halifax", "America/St_Johns", "America/Regina",
            "America/Moncton", "America/Whitehorse", "America/Yellowknife", "America/Iqaluit",
@@ -23,7 +34,8 @@ _ZONES = {
     "au": ("Australia/",),
     "eu": ("Europe/",),
 }
-_COUNTRIES = {"us": "us", "ca": "ca", "gb": "uk_ie", "uk": "uk_ie", "ie": "uk_ie", "au": "au"}
+_COUNTRIES = {"us": "us", "ca": "ca", "gb": "uk_ie", "uk": "uk_ie", "ie": "ie", "au": "au",
+              "es": "es", "fr": "fr", "de": "de", "at": "de", "it": "it", "pt": "pt", "br": "br"}
 _EU = {"at", "be", "bg", "hr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "gr", "hu", "it",
        "lv", "lt", "lu", "mt", "nl", "pl", "pt", "ro", "sk", "si", "es", "se", "no", "ch", "is"}
 
@@ -84,7 +96,10 @@ def crisis_replies(categories: Sequence[str] = (), region: str = "international"
 
 
 def still_at_risk(categories: Sequence[str] = (), region: str = "international") -> List[Reply]:
-    return [host_reply(_prose()["still_at_risk"]), *helplines(categories, region), ask("ask_again")]
+    """A risky answer to "are you safe?": an ingestion gets the emergency number first."""
+    first = _prose()["lead"]["attempt"].format(emergency=_region(region)["emergency"]) \
+        if "attempt" in categories else _prose()["still_at_risk"]
+    return [host_reply(first), *helplines(categories, region), ask("ask_again")]
 
 
 def not_safe(region: str = "international") -> List[Reply]:

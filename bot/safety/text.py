@@ -58,6 +58,8 @@ def _strip_accents(text: str) -> str:
 
 def _unleet(match: "re.Match") -> str:
     word = match.group(0)
+    if sum(ch.isalpha() for ch in word) < 2:
+        return word  # "h-1b", "4k", "b2b": codes, not leetspeak
     # A trailing "!" is punctuation, not a letter: "help!" stays "help!".
     core = word.rstrip("!")
     return core.translate(_LEET) + word[len(core):]

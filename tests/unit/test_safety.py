@@ -166,9 +166,11 @@ def test_every_safety_reply_is_host_safety_and_plain_text():
 @pytest.mark.parametrize("answer", [
     "yes", "Yes.", "yeah", "yes I am", "yes, thank you",
     "yes I'm safe", "I'm safe now", "I am ok, I'm not going to hurt myself",
-    "yes, I'm safe, I was just venting", "Yes, I'm safe", "no, I'm fine",
+    "yes, I'm safe, I was just venting", "Yes, I'm safe",
 ])
 def test_clear_safety_resolves(answer):
+    # "no, I'm fine" used to close the check here; an independent reviewer showed that "im
+    # fine" alone is not a clear "I'm safe", so it is asked again (next test).
     replies, resolved, count = safety.safety_check(answer, 0)
     assert resolved
     assert count == 0
@@ -341,3 +343,25 @@ def test_every_training_corpus_parses_and_is_labelled():
         corpus = yaml_.safe_load(path.read_text(encoding="utf-8"))
         assert corpus["crisis"] and corpus["not_crisis"], path.name
         assert all(item["text"].strip() for item in corpus["crisis"] + corpus["not_crisis"]), path.name
+
+
+@pytest.mark.parametrize("answer", ["im fine", "no, I'm fine", "i'm safe i think", "I'm ok",
+                                    "safe enough", "fine, i guess"])
+def test_fine_alone_or_hedged_is_asked_again(answer):
+    replies, resolved, _ = safety.safety_check(answer, 0)
+    assert not resolved and "are you safe right now?" in replies[-1].text, answer
+
+
+def test_an_ingestion_in_the_answer_puts_the_emergency_number_first():
+    replies, resolved, _ = safety.safety_check("yes i'm safe, i already took them though", 0,
+                                               region="us")
+    assert not resolved and replies[0].text.startswith("Please call 911 now")
+
+
+@pytest.mark.parametrize("zone, line", [("Europe/Dublin", "Pieta"), ("Europe/Madrid", "024"),
+                                        ("Europe/Paris", "3114"), ("Europe/Berlin", "0800 111 0 111"),
+                                        ("Europe/Rome", "Telefono Amico"), ("Europe/Lisbon", "213 544 545"),
+                                        ("America/Sao_Paulo", "188")])
+def test_national_crisis_lines(zone, line):
+    replies = safety.crisis_replies(("active_ideation",), safety.region_for(zone))
+    assert line in "\n".join(r.text for r in replies)
