@@ -358,7 +358,17 @@ def read(text: str) -> Reading:
     if form == "bare_question":
         return Reading(_classify(text, ("closed_question", "leading_question", "reflection")),
                        form, cues, "classifier")
+    if STRONG_ADVICE.search(text.lower()):
+        # A sentence that opens by telling ("You should just ask...") is advice, whatever
+        # reflective words follow it ("...for what you want").
+        return Reading("advice", form, cues, "rule")
     return Reading(_classify(text, STATEMENTS), form, cues, "classifier")
+
+
+STRONG_ADVICE = re.compile(
+    r"(?:^|[.!?]\s+)(?:(?:so|well|honestly|ok|okay|look|i think|i really think|maybe)[,]?\s+)?"
+    r"(?:you (?:should|shouldn't|need to|have to|must|ought to|'d better|had better)|"
+    r"i (?:suggest|recommend|advise)|my advice|if i were you|just (?:ask|tell|talk|go|do|say))\b")
 
 
 def _leading_opener(body: str) -> bool:

@@ -99,3 +99,9 @@ def test_precision_and_recall_on_the_eval_half(capsys):
         truth, guessed, labels=list(GATED), zero_division=0)
     for name, p, r in zip(GATED, precision, recall):
         assert p >= MINIMUM and r >= MINIMUM, f"{name}: precision {p:.3f}, recall {r:.3f}"
+
+
+@pytest.mark.parametrize("text", ["You should just ask for what you want.", "So you should talk to her.",
+                                  "you need to tell him how you feel", "My advice: send the email today."])
+def test_a_sentence_that_opens_by_telling_is_advice_whatever_follows(text):
+    assert labeller.label(text) == "advice"
