@@ -54,6 +54,8 @@ DATA_WORDS = {
         r"|\bdump of my\b|\bwhat (personal )?data do you\b|\bmy data\b|\b(know|have|hold|store|stored|keep)"
         r" (about|on) me\b", re.I),
 }
+_ALSO_ASKS = re.compile(r"\b(give me|tell me|just tell|show me|can you|could you|i want|i need|i'd like|"
+                        r"switch|let me|let's)\b", re.I)
 # Short acknowledgements keep the classifier's reading (yes/no/ok answer what was offered).
 _ACK = re.compile(r"^(yes|yeah|yep|yup|no|nope|nah|ok(ay)?|sure|fine|alright|cool|got it|right|k+|"
                   r"correct|exactly|maybe|perhaps|not sure|i guess|dunno|idk)\W*$", re.I)
@@ -104,6 +106,8 @@ def settle(text: str, reading: Reading, intent: Dict[str, Any],
             # "nah, that's not it" is still a no; "why do you keep ...?" asks about the technique
             and not (reading.act == "correction" and name in ("deny", "edit_goal"))
             and not (name == "ask_technique" and re.match(r"\W*(why|what|how)\b", text, re.I))
+            # "stop asking questions and give me advice" also asks for something
+            and not _ALSO_ASKS.search(text)
             and not (reading.act == "filler" and _ACK.match(text.strip()))):
         if not (name in DATA_CHANGING and DATA_WORDS[name].search(text)):
             return {"name": "inform", "confidence": max(confidence, reading.confidence)}

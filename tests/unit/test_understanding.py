@@ -235,3 +235,8 @@ def test_an_everyday_command_is_no_goal():
     assert _settle("set an alarm for 7am", "set_goal", 0.7)["name"] == "ask_out_of_scope"
     assert _settle("set a goal: run the retro every sprint", "set_goal", 0.7) is None
     assert _settle("get better at giving feedback to my team", "set_goal", 0.7) is None
+
+
+def test_a_complaint_that_asks_for_something_keeps_its_request():
+    assert _settle("stop asking questions and give me advice", "request_mentor", 0.9) is None
+    assert _settle("you didn't answer my question", "compare_answers", 0.6)["name"] == "inform"
