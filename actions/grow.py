@@ -1,5 +1,6 @@
 """GROW coaching: starting it, validating answers, asking questions, finishing it."""
 from abc import ABC, abstractmethod
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -158,9 +159,10 @@ class ActionSetGoal(Action):
 
         if describes_situation(tracker):
             events += situation_turn(dispatcher, tracker, "advice") or []
-            if not states_goal(text):
+            if not (states_goal(text) or _FIRST_PERSON_GOAL.match(text)):
                 return events
-            # "my goal is to ... by <date>" is also recorded as a goal (issue 17).
+            # "my goal is to ... by <date>", "I want to get promoted this year" are also
+            # recorded as goals (issue 17), after the mentor's advice on the situation.
             goal = record_goal(dispatcher, tracker, text=text, topic=topic, persona="mentor")
             return events + ([SlotSet("last_goal_id", goal["id"])] if goal is not None else [])
         say(dispatcher, _mentor().goal_setting(text, topic))
@@ -168,6 +170,10 @@ class ActionSetGoal(Action):
         if goal is not None:
             events.append(SlotSet("last_goal_id", goal["id"]))
         return events + [SlotSet("topic", topic)]
+
+
+_FIRST_PERSON_GOAL = re.compile(r"\W*(?:i (?:really )?(?:want|would like|'d like|need|aim|hope|plan) to|"
+                                r"my (?:\w+ )?goal)\b", re.IGNORECASE)
 
 
 def _mentor():
