@@ -105,6 +105,15 @@ def work_descriptions() -> List[str]:
         for items in ((yaml.load(phrasings.read_text(encoding="utf-8"), Loader=_LOADER) or {})
                       .get("phrasings") or {}).values():
             texts += [str(text) for text in items or []]
+    # What coaching clients say (the coach's own sentences and the independent client
+    # sentences the reflection test reads): none is a crisis.
+    for name in ("coach_reflection_own.yml", "client_sentences.yml"):
+        path = PROJECT_ROOT / "tests" / "data" / name
+        if path.exists():
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+            lists = [value for value in data.values() if isinstance(value, list)]
+            texts += [str(item["text"]) for items in lists for item in items
+                      if isinstance(item, dict) and item.get("text")]
     described = PROJECT_ROOT / "tests" / "data" / "situation_descriptions.yml"
     if described.exists():
         texts += [item["text"] for item in (yaml.load(described.read_text(encoding="utf-8"),
@@ -196,11 +205,19 @@ def probability(text: str, fitted=None) -> float:
     return max(_score(fold(piece)) for piece in pieces)
 
 
+# Without a cue word the classifier decides only for a message of at least this many words:
+# on "I don't know" or "idk" its guess says nothing.
+MIN_WORDS_WITHOUT_CUE = 5
+
+
 def decide(text: str, probability_: float, threshold: float = None, sure: float = None) -> bool:
-    """Without a word of harm, death or despair the classifier must be surer."""
+    """Without a word of harm, death or despair the classifier must be surer, and the
+    message long enough to judge."""
     threshold = THRESHOLD if threshold is None else threshold
     sure = SURE_WITHOUT_CUE if sure is None else sure
-    return probability_ >= (threshold if lexicon.has_distress_cue(text) else sure)
+    if lexicon.has_distress_cue(text):
+        return probability_ >= threshold
+    return probability_ >= sure and len(text.split()) >= MIN_WORDS_WITHOUT_CUE
 
 
 def is_crisis(text: str) -> bool:

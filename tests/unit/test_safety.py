@@ -365,3 +365,11 @@ def test_an_ingestion_in_the_answer_puts_the_emergency_number_first():
 def test_national_crisis_lines(zone, line):
     replies = safety.crisis_replies(("active_ideation",), safety.region_for(zone))
     assert line in "\n".join(r.text for r in replies)
+
+
+@pytest.mark.parametrize("text", ["I don't know", "idk", "honestly I can't pin it down",
+                                  "he would name me when he presents my work",
+                                  "I might take it back when I'm stressed", "I guess so",
+                                  "I tend to do everything myself because I worry others won't do it right"])
+def test_ordinary_coaching_answers_are_not_crises(text):
+    assert safety.assess(text).level == safety.NONE, text
