@@ -83,6 +83,14 @@ def mentions_work(text: str) -> bool:
     return bool(words & _work_words())
 
 
+# A first-person want to change oneself, a habit or a relationship.
+_PERSONAL_GOAL = re.compile(
+    r"^\W*(?:i(?:'d| would)? (?:really )?(?:want|like|love|need|wish|hope)(?: to| i could)?|i'm trying to|"
+    r"i am trying to|my goal is|help me)\b.{0,80}?\b(?:more|less|better|stop|quit|start|improve|"
+    r"often|regularly|every (?:day|week|morning|night|evening)|habit|relationship|healthier|fitter|"
+    r"calmer|consistent|confident|patient|closer|kinder|present)\b", re.IGNORECASE)
+
+
 def settle(text: str, reading: Reading, intent: Dict[str, Any],
            ranking: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """The intent this message should carry, or None to keep the classifier's."""
@@ -118,6 +126,10 @@ def settle(text: str, reading: Reading, intent: Dict[str, Any],
         if other is not None and other["name"] == "ask_out_of_scope":
             return other
         return {"name": "nlu_fallback", "confidence": confidence}
+    if name == "ask_out_of_scope" and _PERSONAL_GOAL.search(text):
+        # "I want to call my dad more often" is a goal the coach works with (issue 18's
+        # personal goal), not an everyday request like "I want to book a flight".
+        return {"name": "set_goal", "confidence": max(confidence, 0.9)}
     if _SET_GOAL.search(text) and name != "set_goal":
         return {"name": "set_goal", "confidence": max(confidence, 0.9)}
     if name == "share_plan" and reading.act != "plan" and len(text.split()) > 25:

@@ -240,3 +240,17 @@ def test_an_everyday_command_is_no_goal():
 def test_a_complaint_that_asks_for_something_keeps_its_request():
     assert _settle("stop asking questions and give me advice", "request_mentor", 0.9) is None
     assert _settle("you didn't answer my question", "compare_answers", 0.6)["name"] == "inform"
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("I want to call my dad more often", "set_goal"),
+    ("I want a better relationship with my sister", "set_goal"),
+    ("I want to book a flight to Lisbon", None),
+])
+def test_a_personal_goal_is_coached_not_refused(text, wanted):
+    from bot.understanding import arbiter, read
+
+    settled = arbiter.settle(text, read(text), {"name": "ask_out_of_scope", "confidence": 0.98},
+                             [{"name": "ask_out_of_scope", "confidence": 0.98}])
+    assert (settled or {}).get("name", None if settled is None else settled["name"]) == wanted \
+        or (wanted is None and (settled is None or settled["name"] != "set_goal"))
