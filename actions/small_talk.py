@@ -27,11 +27,34 @@ class ActionGreet(Action):
         if returning and persona(tracker) == "coach" and not grow_in_progress(tracker):
             # A coaching client comes back: the coach opens on the last agreed step.
             goal = last_coach_goal(tracker)
-            if goal is not None:
+            if goal is not None and not checkin_just_shown(tracker, goal):
                 say(dispatcher, coach.return_opening(goal, seed=demo_seed(tracker, "return")))
                 return [SlotSet("expecting", "step_followup"), SlotSet("last_goal_id", float(goal["id"]))]
         say(dispatcher, host().greeting(returning, active_goal_texts(tracker) if returning else []))
         return []
+
+
+def checkin_just_shown(tracker: Tracker, goal) -> bool:
+    """Whether a check-in on this goal was shown within the hour: it already asked how the
+    step went (the channel delivers it, so the tracker does not hold it)."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.store import StoreUnavailable, get_store
+
+    try:
+        shown = get_store().list_followups(tracker.sender_id, statuses=("delivered",))
+    except StoreUnavailable:
+        return False
+    now = datetime.now(timezone.utc)
+    for followup in shown:
+        when = followup.get("delivered_at")
+        if followup.get("goal_id") != goal["id"] or not when:
+            continue
+        moment = datetime.fromisoformat(when)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        if now - moment < timedelta(hours=1):
+            return True
+    return False
 
 
 def last_coach_goal(tracker: Tracker):

@@ -87,6 +87,12 @@ def accept_metadata(raw: Any, input_channel: Text) -> Dict[Text, Any]:
     return {k: v for k, v in raw.items() if k in allowed}
 
 
+def _crisis_in(text: Text) -> bool:
+    from bot import safety  # imported lazily: the lexicon and model load on first use
+
+    return safety.assess(text).crisis
+
+
 def _due_checkins(sender_id: Text) -> List[Reply]:
     from bot.clock import now
     from bot.followups import checkins_due_at_next_message
@@ -131,9 +137,9 @@ async def run_turn(
         messages = [_wire(sender, _host().turn_failed())]
     elif not messages:
         messages = [_wire(sender, _host().action_server_down())]
-    # The note says only the start was read; a safety reply read all of it (FULL_TEXT_KEY).
-    if cleaned.truncated and not any((m.get("metadata") or {}).get("technique") == "safety"
-                                     for m in messages):
+    # The note says only the start was read; when the whole text holds a crisis, safety
+    # read all of it (FULL_TEXT_KEY) and the note would contradict the reply.
+    if cleaned.truncated and not _crisis_in(cleaned.full_text):
         messages.insert(0, _wire(sender, _host().truncated_note(MAX_NLU_CHARS)))
     loop = asyncio.get_running_loop()
     if collector.signals.get("erase_history"):
@@ -149,7 +155,13 @@ async def run_turn(
                     await loop.run_in_executor(None, erase_conversation, agent.tracker_store, sender)
     else:
         try:
-            for reply in await loop.run_in_executor(None, _due_checkins, sender):
+            due = await loop.run_in_executor(None, _due_checkins, sender)
+            if due:
+                # The check-in the person asked for asks how the step went; the coach's
+                # own return-visit opening asks the same, so only the check-in is sent.
+                messages = [m for m in messages
+                            if (m.get("metadata") or {}).get("technique") != "accountability"]
+            for reply in due:
                 messages.append(_wire(sender, reply))
         except Exception:  # the store being down must not cost the person their reply
             logger.warning("Could not check due follow-ups for sender %s", sender)
