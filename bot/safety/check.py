@@ -1,8 +1,9 @@
 """The open safety check: only a clear "I'm safe" with nothing risky after it closes it.
 
-An answer is read in this order: a new risk (lexicon, recent messages), a misunderstanding,
-anything risky or hedged (a plan, a decision, a time: "for now", "until tonight",
-"I've decided"), not safe or unsure, unclear ("ok"), a clear "safe", a bare no, a bare yes.
+An answer is read in this order: a new risk (lexicon, recent messages) or anything risky (a
+plan, a decision, a time: "for now", "until tonight", "I've decided", the means), a
+misunderstanding, not safe or unsure, unclear or hedged ("ok", "safe enough"), a clear
+"safe" or yes with at most a couple of words that are neither reassurance nor filler.
 """
 import re
 from functools import lru_cache
@@ -70,8 +71,6 @@ def safety_check(text: str, misunderstood_count: int = 0, earlier: Sequence[str]
             return [replies.ask("unclear")], False, misunderstood_count
         return [replies.resolved(region)], True, 0
     return [replies.ask("off_topic")], False, misunderstood_count
-
-
 
 
 def concern_answer(text: str, earlier: Sequence[str] = ()) -> str:
