@@ -91,8 +91,11 @@ lb-deps:
 test-unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit -q
 
+# The test stories, and the training stories themselves under plain `rasa test core`.
 test-stories: $(MODEL)
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories \
+	  --fail-on-prediction-errors
+	$(RASA) test core --stories data/stories --model $(MODEL) --out results/stories-data \
 	  --fail-on-prediction-errors
 
 test-e2e: $(MODEL) lb-deps
