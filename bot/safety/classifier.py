@@ -220,5 +220,21 @@ def decide(text: str, probability_: float, threshold: float = None, sure: float 
     return probability_ >= sure and len(text.split()) >= MIN_WORDS_WITHOUT_CUE
 
 
+def judge(text: str, rest: str, probability_: float, threshold: float = None,
+          sure: float = None) -> bool:
+    """The decision on `rest`, the text with its look-alike idioms cut out (see
+    lexicon.classifier_text): an idiom never starts the protocol and never hides the rest
+    of the message, but what is left after one must convince the classifier on its own."""
+    if not rest:
+        return False
+    sure = SURE_WITHOUT_CUE if sure is None else sure
+    if rest != text:
+        # What is left beside an idiom is a fragment ("i don't see the | "): it counts
+        # only with a word of harm in it, and only when the classifier is sure.
+        return lexicon.has_distress_cue(rest) and probability_ >= sure
+    return decide(rest, probability_, threshold, sure)
+
+
 def is_crisis(text: str) -> bool:
-    return decide(text, probability(text))
+    rest = lexicon.classifier_text(text)
+    return judge(text, rest, probability(rest) if rest else 0.0)

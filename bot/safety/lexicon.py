@@ -64,6 +64,18 @@ def without_lookalikes(clean: str) -> str:
     return clean
 
 
+@lru_cache(maxsize=4096)
+def classifier_text(text: str) -> str:
+    """What the risk classifier reads: the text with its look-alike idioms cut out ("this
+    deadline is killing me" leaves nothing; "I'm not suicidal, I just wish I'd never been
+    born" leaves the wish), or the text itself when it holds none."""
+    clean = fold(text)
+    if not any(pattern.search(clean) for pattern, _ in exclusion_patterns()):
+        return text
+    rest = without_lookalikes(clean)
+    return rest if re.search(r"[^\W\d_]", rest) else ""
+
+
 def is_lookalike(text: str) -> bool:
     clean = fold(text)
     return any(pattern.search(clean) for pattern, _ in exclusion_patterns())

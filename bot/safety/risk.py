@@ -42,7 +42,7 @@ def assess_text(text: str, use_classifier: bool = True) -> Risk:
     found = lexicon.categories_in(text)
     if found:
         return Risk(CRISIS, tuple(found), "lexicon")
-    if use_classifier and not lexicon.is_lookalike(text) and classifier.is_crisis(text):
+    if use_classifier and classifier.is_crisis(text):
         return Risk(CRISIS, (DEFAULT_CATEGORY,), "classifier")
     if lexicon.low_mood(text):
         return Risk(CONCERN, (), "low_mood")
