@@ -20,20 +20,43 @@ from bot.safety.text import fold
 def _patterns() -> Dict[str, List[Pattern]]:
     return {name: [lexicon.compile_pattern(p) for p in pats]
             for name, pats in load("safety")["check"].items()
-            if name not in ("function_words", "max_leftover")}
+            if name not in ("function_words", "max_leftover", "max_leftover_safe")}
 
 
 def _matches(name: str, clean: str) -> bool:
     return any(pattern.search(clean) for pattern in _patterns()[name])
 
 
-def _leftover(clean: str) -> List[str]:
-    """The words of an answer that are neither a "safe", reassurance nor function words."""
-    for name in ("safe", "bare_yes", "reassuring"):
+def _without(names: Sequence[str], clean: str) -> str:
+    for name in names:
         for pattern in _patterns()[name]:
             clean = pattern.sub(" ", clean)
+    return clean
+
+
+def _leftover(clean: str) -> List[str]:
+    """The words of an answer that are neither a "safe", reassurance nor function words."""
+    clean = _without(("safe", "bare_yes", "reassuring"), clean)
     ignored = {str(word) for word in load("safety")["check"]["function_words"]}
     return [word for word in re.split(r"[^\w']+", clean) if word and word not in ignored]
+
+
+def _clear(clean: str) -> bool:
+    """Whether a "safe" or "yes" answer says nothing else that needs asking about. A spoken
+    "I'm safe" ("not in danger", "I won't hurt myself") may come with what the person is
+    doing or who is with them, in up to `max_leftover_safe` words, none of them worrying (a
+    word of harm or despair, a wish, a "but", a later time); a bare "yes" with at most
+    `max_leftover` words."""
+    rules = load("safety")["check"]
+    rest = _leftover(clean)
+    if not _matches("safe", clean):
+        return len(rest) <= rules["max_leftover"]
+    if len(rest) > rules["max_leftover_safe"]:
+        return False
+    # The worrying words are looked for in the answer less its "safe" and reassurance,
+    # function words kept: "i'm safe but i won't be here much longer".
+    said = re.sub(r"\b(?:safe|safely|safer)\b", " ", _without(("safe", "reassuring"), _without_means_away(clean)))
+    return not (_matches("worrying", said) or lexicon.has_distress_cue(said))
 
 
 def _without_means_away(clean: str) -> str:
@@ -65,9 +88,9 @@ def safety_check(text: str, misunderstood_count: int = 0, earlier: Sequence[str]
     if _matches("unclear", clean) or _matches("hedge", clean):
         return [replies.ask("unclear")], False, misunderstood_count
     if _matches("safe", clean) or _matches("bare_yes", clean):
-        if len(_leftover(clean)) > load("safety")["check"]["max_leftover"]:
-            # "I'm safe" beside more than a few words that are neither reassurance nor
-            # function words: ask plainly rather than close on a guess.
+        if not _clear(clean):
+            # "I'm safe" beside words that may say otherwise, or a bare "yes" beside more
+            # than a couple of words: ask plainly rather than close on a guess.
             return [replies.ask("unclear")], False, misunderstood_count
         return [replies.resolved(region)], True, 0
     return [replies.ask("off_topic")], False, misunderstood_count

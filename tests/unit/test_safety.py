@@ -373,3 +373,54 @@ def test_national_crisis_lines(zone, line):
                                   "I tend to do everything myself because I worry others won't do it right"])
 def test_ordinary_coaching_answers_are_not_crises(text):
     assert safety.assess(text).level == safety.NONE, text
+
+
+# --- the check: a clear "I'm safe" closes, with what the person is doing beside it ------
+
+@pytest.mark.parametrize("answer", [
+    "I'm ok, not in danger", "no I'm not going to hurt myself", "no, i'm not going to do anything",
+    "i'm okay. not in any danger", "yes i'm safe, i'm on the sofa watching tv with my flatmate",
+    "I'm safe, my neighbour is driving me to the doctor", "i'm safe, i'm not going to act on it",
+    "i'm fine and safe, my mum is on her way over", "no, i won't do anything to myself. i'm safe",
+    "yes, safe. I put the knives in the car boot and gave my brother the keys",
+    "sí, estoy a salvo, mi hermana está conmigo", "sim, estou segura, minha irmã está aqui",
+    "ja, ich bin sicher, meine freundin ist bei mir",
+])
+def test_a_clear_safe_with_what_the_person_is_doing_closes_the_check(answer):
+    replies, resolved, count = safety.safety_check(answer, 0)
+    assert resolved and count == 0, answer
+
+
+@pytest.mark.parametrize("answer", [
+    "yes I have a plan", "yeah, until tonight", "yes. i've made my decision",
+    "I'm fine, I've already decided how I'll do it", "I've decided",
+])
+def test_plan_time_or_decision_escalates(answer):
+    replies, resolved, _ = safety.safety_check(answer, 0)
+    assert not resolved
+    assert "988" in _all_text(replies), answer
+
+
+@pytest.mark.parametrize("answer", [
+    "i'm safe, i'll be gone soon anyway", "i'm safe but i'm not going to be here much longer",
+    "i'm safe, i just want it to end", "i'm safe, tomorrow i'm not so sure",
+    "i'm not going to hurt myself today", "estoy bien por ahora", "ok fine im safe happy now",
+    "yes i'm safe, i've got everything i need in the drawer", "i'm safe, i bought what i need",
+    "I'm safe, but I don't see a way forward", "i'm safe. for tonight at least",
+])
+def test_a_safe_with_something_worrying_beside_it_stays_open(answer):
+    replies, resolved, _ = safety.safety_check(answer, 0)
+    assert not resolved and "are you safe right now?" in replies[-1].text, answer
+
+
+# --- the classifier reads past a look-alike idiom, never a fragment of one -------------
+
+def test_an_idiom_does_not_hide_a_wish_to_be_dead():
+    # A denial pattern ("I'm not suicidal") is a look-alike; what follows it is still read.
+    assert safety.assess("i'm not suicidal, i just wish i had never been born, honestly").crisis
+
+
+@pytest.mark.parametrize("text", ["I don't see the point of this weekly status meeting",
+                                  "my car battery is dead, can i jump start it myself"])
+def test_what_is_left_of_an_idiom_must_convince_on_its_own(text):
+    assert not safety.assess(text).crisis, text
