@@ -26,9 +26,11 @@ from bot.safety.text import fold
 # Chosen by five-fold cross-validation on the development half of tests/data/safety_eval
 # (python -m bench.safety_tune), reading the classifier's own recall because the lexicon
 # was tuned on those items: with a word of harm, death or despair the guess counts from
-# 0.6, without one from 0.9 (classifier alone 0.84 of crises; look-alike false alarms
-# 3.7% with the lexicon, everyday requests 0%). 0.5/0.8 catches 0.93 but alarms on 8.5%.
-THRESHOLD = 0.6
+# 0.5, without one from 0.9. With the third training corpus (3 Dec 2026): classifier alone
+# 0.92 of crises, look-alike false alarms 1.8% with the lexicon, everyday requests 0%;
+# 0.6/0.9 catches 0.906 at the same alarms, 0.5/0.8 catches 0.948 but alarms on 3.7% of
+# look-alikes and 0.7% of everyday requests (over the 0.5% target).
+THRESHOLD = 0.5
 SURE_WITHOUT_CUE = 0.9
 logger = logging.getLogger(__name__)
 # libyaml's parser when PyYAML has it: the training files are large.
@@ -233,6 +235,13 @@ def judge(text: str, rest: str, probability_: float, threshold: float = None,
         # only with a word of harm in it, and only when the classifier is sure.
         return lexicon.has_distress_cue(rest) and probability_ >= sure
     return decide(rest, probability_, threshold, sure)
+
+
+def is_sure(text: str) -> bool:
+    """The classifier alone is sure, whatever words the text holds (the recent messages
+    read together)."""
+    rest = lexicon.classifier_text(text)
+    return bool(rest) and judge(text, rest, probability(rest) if rest else 0.0, SURE_WITHOUT_CUE)
 
 
 def is_crisis(text: str) -> bool:

@@ -69,10 +69,13 @@ def classifier_text(text: str) -> str:
     """What the risk classifier reads: the text with its look-alike idioms cut out ("this
     deadline is killing me" leaves nothing; "I'm not suicidal, I just wish I'd never been
     born" leaves the wish), or the text itself when it holds none."""
-    clean = fold(text)
-    if not any(pattern.search(clean) for pattern, _ in exclusion_patterns()):
+    rest = _cleaned(text)  # cached: the crisis patterns have read it already
+    if "|" in text:
+        cut = any(pattern.search(fold(text)) for pattern, _ in exclusion_patterns())
+    else:
+        cut = "|" in rest  # each idiom is replaced by " | "
+    if not cut:
         return text
-    rest = without_lookalikes(clean)
     return rest if re.search(r"[^\W\d_]", rest) else ""
 
 

@@ -68,6 +68,11 @@ def assess(latest: str, earlier: Sequence[str] = (), use_classifier: bool = True
     # The latest message brings a cue and an earlier one showed low mood or a cue.
     if now and before:
         return Risk(CRISIS, (DEFAULT_CATEGORY,), "window")
+    # The classifier on the messages together, when the latest brings a cue or a word of
+    # harm: it must be sure ("i'm tired of fighting" / "my brain" / "every day it tells me
+    # to end it").
+    if use_classifier and (now or lexicon.has_distress_cue(latest)) and classifier.is_sure(together):
+        return Risk(CRISIS, (DEFAULT_CATEGORY,), "window")
     return risk
 
 

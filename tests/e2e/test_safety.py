@@ -228,3 +228,28 @@ def test_fine_alone_does_not_close_the_check_and_ordinary_delegation_is_not_a_cr
     bot.say(other, "coach me")
     reply = bot.say(other, "I tend to do everything myself because I worry others won't do it right")
     assert "safety" not in techniques(reply)
+
+
+def test_a_clear_safe_with_what_the_person_is_doing_closes_and_a_worrying_one_does_not(bot, sender):
+    for index, answer in enumerate(["I'm ok, not in danger", "no I'm not going to hurt myself",
+                                    "yes i'm safe, my neighbour is driving me to the doctor"]):
+        who = f"{sender}-closes-{index}"
+        bot.say(who, "coach me")
+        assert is_crisis_reply(bot.say(who, "I want to kill myself"))
+        reply = bot.say(who, answer)
+        assert "glad you're safe" in " ".join(texts(reply)), answer
+        assert bot.tracker(who)["slots"]["safety_check"] is False, answer
+    for index, answer in enumerate(["i'm safe, i'll be gone soon anyway", "i'm safe, i bought what i need",
+                                    "estoy bien por ahora"]):
+        who = f"{sender}-open-{index}"
+        bot.say(who, "I want to kill myself")
+        reply = bot.say(who, answer)
+        assert "glad you're safe" not in " ".join(texts(reply)), answer
+        assert reply[-1]["text"].endswith("are you safe right now?"), answer
+        assert bot.tracker(who)["slots"]["safety_check"] is True, answer
+
+
+def test_spanish_and_portuguese_wordings_and_a_wish_behind_a_denial(bot, sender):
+    for index, text in enumerate(["he pensado en quitarme la vida", "tenho pensado em me matar",
+                                  "i'm not suicidal, i just wish i had never been born, honestly"]):
+        assert is_crisis_reply(bot.say(f"{sender}-{index}", text)), text
