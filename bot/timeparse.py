@@ -19,6 +19,8 @@ PARTS_OF_DAY = {"morning": "9:00", "afternoon": "14:00", "evening": "18:00", "ni
 TONIGHT = time(19, 0)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
 
 # Words around the time phrase that carry no date information.
 _FILLERS = [
@@ -116,14 +118,23 @@ def _special_day(s: str, today: date) -> Optional[date]:
         day = WEEKDAYS.index(m.group(1) or m.group(2))
         next_monday = today + timedelta(days=7 - today.weekday())
         return next_monday + timedelta(days=day)
-    m = re.fullmatch(r"(?:the )?(\d{1,2})(?:st|nd|rd|th)(?: of (?:the |this )?month)?", s)
-    if m:
-        day = int(m.group(1))
+    # "the 11th", "friday the 11th" (dateparser reads "friday 11th" as November), never
+    # "the 11th of january" or "11th june", which dateparser reads right.
+    m = re.search(rf"(?:\b{_WEEKDAY}\s+)?\b(?:the )?(\d{{1,2}})(?:st|nd|rd|th)\b"
+                  rf"(?: of (?:the |this )?month)?(?!\s+(?:of\s+)?{_MONTH})", s)
+    if m and not re.search(rf"\b{_MONTH}", s):
+        weekday = WEEKDAYS.index(m.group(1)) if m.group(1) else None
+        day = int(m.group(2))
         y, mo = today.year, today.month
-        for _ in range(3):  # this month, or the next month that has that day
+        first = None
+        for _ in range(12):  # the next month with that day (and that weekday, if named)
             if day <= calendar.monthrange(y, mo)[1] and date(y, mo, day) >= today:
-                return date(y, mo, day)
+                found = date(y, mo, day)
+                first = first or found
+                if weekday is None or found.weekday() == weekday:
+                    return found
             y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+        return first
     return None
 
 

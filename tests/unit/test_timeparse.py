@@ -127,3 +127,18 @@ def test_clean_strips_fillers():
     assert clean("Can you check in with me on Friday?") == "friday"
     assert clean("Remind me by the end of the month, please.") == "the end of the month"
     assert clean("tomorrow at 9") == "tomorrow 9:00"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A weekday with a day of the month: dateparser alone read "friday the 11th" as 3 November.
+    ("Can you check in with me on Friday the 11th to see how it went?", datetime(2026, 12, 11, 9, tzinfo=UTC)),
+    ("friday the 11th at 3pm", datetime(2026, 12, 11, 15, tzinfo=UTC)),
+    ("monday the 11th", datetime(2027, 1, 11, 9, tzinfo=UTC)),  # the next 11th that is a Monday
+    ("the 2nd", datetime(2027, 1, 2, 9, tzinfo=UTC)),
+    # A month named: dateparser's reading, not the day-of-month rule.
+    ("by june 3rd", datetime(2027, 6, 3, 9, tzinfo=UTC)),
+    ("march the 5th", datetime(2027, 3, 5, 9, tzinfo=UTC)),
+    ("the 11th of january", datetime(2027, 1, 11, 9, tzinfo=UTC)),
+])
+def test_a_day_of_the_month_with_or_without_its_weekday(text, expected):
+    assert parse_when(text, datetime(2026, 12, 3, 14, 0, tzinfo=UTC)) == expected
