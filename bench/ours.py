@@ -9,12 +9,21 @@ from bench import procs
 
 
 class OurServers:
-    def __init__(self, workdir: Path, port: int, action_port: int, model: Path, patches: str = ""):
+    def __init__(self, workdir: Path, port: int, action_port: int, model: Path, patches: str = "",
+                 redis_url: str = ""):
+        """`redis_url`: Rasa's Redis lock store there (keys under a fresh prefix), as each
+        replica of a deployment runs; empty: the in-memory lock store of `make run`."""
+        import uuid
+
         from tests.e2e.servers import BotServers
 
         self.patches = patches
+        # Set explicitly either way: a COACH_REDIS_URL in the caller's environment does
+        # not decide the lock store behind the bench's back.
+        lock_env = {"COACH_REDIS_URL": redis_url,
+                    "COACH_REDIS_PREFIX": f"bench{uuid.uuid4().hex[:8]}" if redis_url else ""}
         self.servers = BotServers(workdir, port, action_port,
-                                  extra_env={"COACH_MODEL": str(model), "BENCH_PROBE_PATCH": patches})
+                                  extra_env={"COACH_MODEL": str(model), "BENCH_PROBE_PATCH": patches, **lock_env})
         self.servers.cfg["model"] = str(model)
         self.url = self.servers.url
         procs.WEBHOOK_HEADERS[self.url] = self.servers.rest_headers  # authentication on, as deployed
@@ -30,7 +39,7 @@ class OurServers:
 
         command = run.rasa_server_command(self.servers.cfg)
         if self.patches:  # a candidate code fix, applied by bench/probe.py at start-up
-            command = [sys.executable, "-m", "bench.probe"] + command[1:]
+            command = [sys.executable, "-m", "bench.probe"] + run.rasa_server_arguments(self.servers.cfg)
         started = time.monotonic()
         self.servers.rasa = self.servers._spawn(command, "rasa.log")
         return procs.first_reply_seconds(self.url, self.servers.rasa, started)

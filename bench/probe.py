@@ -150,10 +150,15 @@ def main() -> None:
     else:
         TIMED[:] = [t for t in TIMED if t[0].startswith("rasa_sdk")]
         install(graph_nodes=False)
-    from rasa.__main__ import main as rasa_main
+    if is_action_server or os.environ.get("BENCH_PROBE_STOCK"):
+        from rasa.__main__ import main as rasa_main
 
-    sys.argv = ["rasa"] + sys.argv[1:]
-    rasa_main()
+        sys.argv = ["rasa"] + sys.argv[1:]
+        rasa_main()
+    else:  # our Rasa server, started as bot/run.py starts it: with its speed-ups
+        from bot.rasa_server import main as rasa_server_main
+
+        rasa_server_main(sys.argv[1:])
 
 
 if __name__ == "__main__":

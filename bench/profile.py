@@ -109,7 +109,7 @@ def profile_ours(args, workdir: Path, probe_file: Path):
     try:
         servers.actions = servers._spawn(PROBE + run.action_server_command(servers.cfg)[1:], "actions.log")
         run.wait_for(f"http://127.0.0.1:{args.action_port}/health", servers.actions)
-        command = PROBE + run.rasa_server_command(servers.cfg)[1:]
+        command = PROBE + run.rasa_server_arguments(servers.cfg)
         if args.memory_tracker_store:
             endpoints = Path(command[command.index("--endpoints") + 1])
             text = endpoints.read_text(encoding="utf-8")

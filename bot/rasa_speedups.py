@@ -19,13 +19,28 @@
   ~230 ms every 14 turns or so, most of our p95. `gc.freeze()` after loading moves them to
   the permanent generation, which collections skip (they then take ~25 ms).
 
-Applied once, when Rasa imports this project's channels (bot/channels/__init__.py).
-"""
-from typing import AbstractSet, Any, Dict, List
+None of them changes a reply or a decision: the policies read slot values, and of the
+slot events only `expecting` and `offer` (kept); the actions read back only the last
+ACTION_SERVER_USER_TURNS messages (sent). How a session begins is not patched: it is our
+`action_session_start` (actions/sessions.py).
 
-MEANINGFUL_SLOT_EVENTS = frozenset({"expecting", "offer", "requested_slot"})
+Applied once, by the Rasa server's entry point `python -m bot.rasa_server` (bot/run.py
+starts the server with it; so do `python -m bot.serve rasa`, the e2e tests and the bench),
+and only on Rasa 3.6.x, the version they are written against: on any other version they
+are left out with a warning, and the bot behaves the same, only slower. Plain `rasa run`,
+`rasa shell` and `rasa test` run without them, with the same behaviour.
+"""
+import sys
+from typing import AbstractSet, Any, Dict, List, Optional
+
+from bot.dialogue import TURN_SCOPED_SLOTS
+
+# The turn-scoped slots (bot/dialogue.py): their events say which turn set them.
+MEANINGFUL_SLOT_EVENTS = frozenset({*TURN_SCOPED_SLOTS, "requested_slot"})
 # How far back the action server sees events: actions/common.py reads no further.
 ACTION_SERVER_USER_TURNS = 10
+# The Rasa internals patched here are those of 3.6 (pyproject.toml pins rasa 3.6.21).
+SUPPORTED_RASA = "3.6."
 _applied = False
 
 
@@ -51,12 +66,16 @@ def use_prebuilt_validator() -> None:
 
 def without_repeated_slot_events(events: List[Any], tracker: Any,
                                  keep: AbstractSet[str] = MEANINGFUL_SLOT_EVENTS) -> List[Any]:
-    """The events minus SlotSets that repeat the slot's value (slots in `keep` stay)."""
-    from rasa.shared.core.events import SlotSet
+    """The events minus SlotSets that repeat the slot's value (slots in `keep` stay). After
+    an event that resets the slots (a new session, a restart) a value repeats only its
+    slot's initial value: the SlotSets that carry slots into a new session stay."""
+    from rasa.shared.core.events import AllSlotsReset, Restarted, SessionStarted, SlotSet
 
     values: Dict[str, Any] = {}
     kept = []
     for event in events:
+        if isinstance(event, (SessionStarted, Restarted, AllSlotsReset)):
+            values = {key: slot.initial_value for key, slot in tracker.slots.items()}
         if isinstance(event, SlotSet) and event.key in tracker.slots and event.key not in keep:
             before = values.get(event.key, tracker.get_slot(event.key))
             values[event.key] = event.value
@@ -145,11 +164,32 @@ def freeze_heap_after_model_load() -> None:
     agent.load_agent = load_agent
 
 
-def apply() -> None:
+def rasa_version() -> str:
+    import rasa
+
+    return rasa.__version__
+
+
+def supported(version: Optional[str] = None) -> bool:
+    """Whether these patches were written for this Rasa version (3.6.x)."""
+    return (rasa_version() if version is None else version).startswith(SUPPORTED_RASA)
+
+
+def apply() -> bool:
+    """Applies the speed-ups once; returns whether they are on. On a Rasa other than 3.6.x
+    they are refused, with a warning on stderr: Rasa then runs as it is."""
     global _applied
-    if not _applied:
-        use_prebuilt_validator()
-        drop_repeated_slot_events()
-        send_recent_events_only()
-        freeze_heap_after_model_load()
-        _applied = True
+    if _applied:
+        return True
+    version = rasa_version()
+    if not supported(version):
+        print(f"warning: bot/rasa_speedups.py is written for Rasa {SUPPORTED_RASA}x and this is Rasa "
+              f"{version}: its speed-ups are NOT applied (same behaviour, slower turns; see "
+              "docs/performance.md).", file=sys.stderr, flush=True)
+        return False
+    use_prebuilt_validator()
+    drop_repeated_slot_events()
+    send_recent_events_only()
+    freeze_heap_after_model_load()
+    _applied = True
+    return True

@@ -129,17 +129,27 @@ def action_server_command(cfg: Dict[str, str]) -> List[str]:
     return command + (["--debug"] if cfg["debug"] else [])
 
 
-def rasa_server_command(cfg: Dict[str, str], env: Optional[Mapping[str, str]] = None) -> List[str]:
+# The Rasa server's entry point: the `rasa` command line with the speed-ups of
+# bot/rasa_speedups.py applied first (bot/rasa_server.py, Rasa 3.6.x only).
+RASA_SERVER = [sys.executable, "-m", "bot.rasa_server"]
+
+
+def rasa_server_arguments(cfg: Dict[str, str], env: Optional[Mapping[str, str]] = None) -> List[str]:
+    """`rasa run ...`'s arguments (without the program)."""
     # The API is always registered (the scheduler pushes through trigger_intent); the
     # request check in bot/channels/guard.py decides who may use it. No --auth-token:
     # the token reaches the server in its environment, never in the process list.
-    command = [
-        str(BIN / "rasa"), "run", "--enable-api", "--model", cfg["model"],
+    arguments = [
+        "run", "--enable-api", "--model", cfg["model"],
         "--port", cfg["port"], "--interface", cfg["host"],
         "--credentials", str(credentials_file(cfg["port"], env)),
         "--endpoints", str(endpoints_file(cfg["action_port"])),
     ]
-    return command + (["--debug"] if cfg["debug"] else [])
+    return arguments + (["--debug"] if cfg["debug"] else [])
+
+
+def rasa_server_command(cfg: Dict[str, str], env: Optional[Mapping[str, str]] = None) -> List[str]:
+    return RASA_SERVER + rasa_server_arguments(cfg, env)
 
 
 def scheduler_command(cfg: Dict[str, str]) -> List[str]:

@@ -1,17 +1,14 @@
-"""A practise round does not outlive the session (bot/sessions.py): after an hour of
-silence the person's next message is not a line to the coachee; other slots carry over."""
-import asyncio
-
-from rasa.core.actions.action import ActionSessionStart
+"""A practise round does not outlive the session (bot/sessions.py, action_session_start):
+after an hour of silence the person's next message is not a line to the coachee; other
+slots carry over."""
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import sessions
 from bot.paths import PROJECT_ROOT
+from tests.unit.session_start import start_new_session
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
-sessions.apply()
 
 
 def test_a_practise_round_ends_with_the_session_and_the_rest_carries_over():
@@ -22,7 +19,6 @@ def test_a_practise_round_ends_with_the_session_and_the_rest_carries_over():
                   SlotSet("practice_state", {"scenario": "promotion", "told": 1}),
                   SlotSet("practice_rounds", 1.0), ActionExecuted("action_listen")]:
         tracker.update(event)
-    for event in asyncio.run(ActionSessionStart().run(None, None, tracker, DOMAIN)):
-        tracker.update(event)
+    start_new_session(tracker, DOMAIN)
     assert tracker.get_slot("practice_state") is None
     assert tracker.get_slot("practice_rounds") == 1.0 and tracker.get_slot("persona") == "coach"

@@ -73,6 +73,16 @@ def test_repeated_slot_events_are_dropped_but_changes_and_turn_markers_kept():
     assert kept == [events[1], events[3], events[4]]
 
 
+def test_slots_carried_into_a_new_session_are_kept():
+    from rasa.shared.core.events import SessionStarted
+
+    tracker = conversation(1)  # grow_goal is "goal 0"
+    events = [SessionStarted(), SlotSet("grow_goal", "goal 0"), SlotSet("persona", None),
+              ActionExecuted("action_listen")]
+    kept = rasa_speedups.without_repeated_slot_events(events, tracker)
+    assert kept == [events[0], events[1], events[3]]  # persona None is its initial value
+
+
 def test_heap_is_frozen_once_the_model_is_loaded(monkeypatch):
     import asyncio
 
@@ -88,3 +98,33 @@ def test_heap_is_frozen_once_the_model_is_loaded(monkeypatch):
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_refused_with_a_warning_on_a_rasa_other_than_3_6(monkeypatch, capsys):
+    assert rasa_speedups.supported("3.6.21") and not rasa_speedups.supported("3.7.0")
+    monkeypatch.setattr(rasa_speedups, "_applied", False)
+    monkeypatch.setattr(rasa_speedups, "rasa_version", lambda: "3.7.0")
+    run, call_format = RemoteAction.run, RemoteAction._action_call_format
+    assert rasa_speedups.apply() is False
+    assert RemoteAction.run is run and RemoteAction._action_call_format is call_format
+    warning = capsys.readouterr().err
+    assert "3.7.0" in warning and "NOT applied" in warning
+
+
+def test_importing_the_channels_patches_nothing():
+    import subprocess
+    import sys
+
+    code = ("from rasa.core.actions.action import RemoteAction; run = RemoteAction.run; "
+            "import bot.channels, bot.channels.rest, bot.channels.socketio; "
+            "from bot import rasa_speedups; "
+            "assert RemoteAction.run is run and not rasa_speedups._applied")
+    subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, check=True, timeout=120)
+
+
+def test_the_rasa_server_starts_through_the_entry_point_that_applies_them():
+    from bot import run
+
+    cfg = {**run.settings(), "debug": ""}
+    command = run.rasa_server_command(cfg, {})
+    assert command[:3] == [run.sys.executable, "-m", "bot.rasa_server"] and command[3] == "run"
