@@ -73,7 +73,7 @@ validate: $(VENV)/.installed $(SPACY)
 
 lint: validate
 	$(PY) -m compileall -q bot actions bench tests
-	$(PY) -m pyflakes bot actions bench tests
+	$(VENV)/bin/ruff check bot actions bench tests
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
@@ -104,11 +104,13 @@ test-e2e: $(MODEL) lb-deps
 test-browser: $(MODEL) browser-deps web/node_modules/.installed
 	$(PY) -m pytest tests/browser -q -rs
 
-test: validate $(MODEL) browser-deps lb-deps web/node_modules/.installed
+test: lint $(MODEL) browser-deps lb-deps web/node_modules/.installed
 	$(MAKE) test-stories
 	$(PY) -m pytest tests -q -rs
 
 # --- performance -------------------------------------------------------------------
+# With COACH_REDIS_URL set (COACH_REDIS_URL=redis://127.0.0.1:6379/1 make bench), our server
+# takes Rasa's Redis lock store, as each replica of a deployment does; the report says which.
 bench: $(MODEL) web/node_modules/.installed
 	$(PY) -m bench.run
 

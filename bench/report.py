@@ -187,7 +187,8 @@ def markdown_report(results: Dict[str, Any], rows: List[Row]) -> str:
         f"{meta.get('cpus', '?')} CPUs; load average at start {meta.get('loadavg_start', '?')}, "
         f"at end {meta.get('loadavg_end', '?')}.",
         f"Ours trained from: {meta.get('served_config') or 'config.yml, the model built by make train'}; "
-        f"code patches tried: {meta.get('patch') or 'none'}.",
+        f"code patches tried: {meta.get('patch') or 'none'}; "
+        f"our lock store: {meta.get('lock_store', 'in-memory')}.",
         f"Sequential: {meta.get('sequential_messages', '?')} messages, one user, interleaved ours/baseline. "
         f"Concurrent: {meta.get('users', '?')} users x {meta.get('per_user', '?')} messages "
         "(ABBA halves: ours, baseline, baseline, ours).",

@@ -52,6 +52,9 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                         help="train this config cold and benchmark the result instead of --model")
     parser.add_argument("--patch", default="", help="candidate code fix for our Rasa server, see bench/probe.py "
                         "(fast_validator, dedupe_slots; comma-separated)")
+    parser.add_argument("--redis-url", default=os.environ.get("COACH_REDIS_URL", ""),
+                        help="our Rasa server takes Rasa's Redis lock store there, as a replica of a "
+                        "deployment does (default $COACH_REDIS_URL; empty: the in-memory lock store)")
     parser.add_argument("--skip-train-timing", action="store_true", help="skip the cold training (quick run)")
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "results", help="output directory")
     parser.add_argument("--label", default="", help="tag added to the output file names")
@@ -65,6 +68,26 @@ def loadavg() -> str:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
         return "?"
+
+
+def lock_store_label(redis_url: str) -> str:
+    """What the report says of our server's lock store (the URL without its password)."""
+    if not redis_url:
+        return "in-memory"
+    from urllib.parse import urlparse
+
+    parsed = urlparse(redis_url)
+    return f"redis ({parsed.hostname}:{parsed.port or 6379}{parsed.path or '/1'})"
+
+
+def check_redis(redis_url: str) -> None:
+    """Fails at once, before anything starts, when the Redis lock store is unreachable."""
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_timeout=3).ping()
+    except Exception as error:  # noqa: BLE001 - any failure means no lock store
+        raise SystemExit(f"bench: no Redis at {redis_url} for the lock store ({error})")
 
 
 def startup(ours, baseline, repeats: int) -> Dict[str, float]:
@@ -142,6 +165,8 @@ async def drive(args, ours, baseline, mixes, run_id: str) -> Dict[str, Dict]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
+    if args.redis_url:
+        check_redis(args.redis_url)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     name = f"bench-{stamp}" + (f"-{args.label}" if args.label else "")
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -165,6 +190,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "cpus": os.cpu_count(), "loadavg_start": loadavg(), "sequential_messages": args.sequential,
         "users": args.users, "per_user": args.per_user, "warmup": args.warmup,
         "startup_repeats": args.startup_repeats, "workdir": str(workdir),
+        "lock_store": lock_store_label(args.redis_url),
     }}
     ours = base = None
     try:
@@ -187,7 +213,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             raise RuntimeError(f"no model at {model}: run `make train` first")
         results["meta"]["ours_model"] = str(model)
 
-        ours = OurServers(workdir / "ours", args.port, args.action_port, Path(model), args.patch)
+        ours = OurServers(workdir / "ours", args.port, args.action_port, Path(model), args.patch,
+                          redis_url=args.redis_url)
         results["meta"]["patch"] = args.patch
         base = bl.BaselineServer(prepared["project"], prepared["model"], args.baseline_port, workdir, env)
         base.check_no_action_server()
