@@ -36,7 +36,7 @@ def _without(names: Sequence[str], clean: str) -> str:
 
 def _leftover(clean: str) -> List[str]:
     """The words of an answer that are neither a "safe", reassurance nor function words."""
-    clean = _without(("safe", "bare_yes", "reassuring"), clean)
+    clean = _without(("safe", "ok_with_reassurance", "bare_yes", "reassuring"), clean)
     ignored = {str(word) for word in load("safety")["check"]["function_words"]}
     return [word for word in re.split(r"[^\w']+", clean) if word and word not in ignored]
 
@@ -49,14 +49,24 @@ def _clear(clean: str) -> bool:
     `max_leftover` words."""
     rules = load("safety")["check"]
     rest = _leftover(clean)
-    if not _matches("safe", clean):
+    if not _says_safe(clean):
         return len(rest) <= rules["max_leftover"]
     if len(rest) > rules["max_leftover_safe"]:
         return False
-    # The worrying words are looked for in the answer less its "safe" and reassurance,
-    # function words kept: "i'm safe but i won't be here much longer".
-    said = re.sub(r"\b(?:safe|safely|safer)\b", " ", _without(("safe", "reassuring"), _without_means_away(clean)))
-    return not (_matches("worrying", said) or lexicon.has_distress_cue(said))
+    # The worrying words are looked for in the answer less its "safe" and the reassuring
+    # phrases that hold one ("the urge has gone"), function words kept: "i'm safe but i
+    # won't be here much longer".
+    said = re.sub(r"\b(?:safe|safely|safer)\b", " ",
+                  _without(("safe", "ok_with_reassurance", "settled"), _without_means_away(clean)))
+    return not (_matches("worrying", said) or _matches("away_for_now", said)
+                or lexicon.has_distress_cue(said))
+
+
+def _says_safe(clean: str) -> bool:
+    """A spoken "safe" ("I'm safe", "not in danger", "I won't hurt myself"), or "I'm ok"
+    beside reassurance ("I'm with my partner now, I'm okay")."""
+    return _matches("safe", clean) or (_matches("ok_with_reassurance", clean)
+                                       and _matches("reassuring", clean))
 
 
 def _without_means_away(clean: str) -> str:
@@ -77,7 +87,7 @@ def safety_check(text: str, misunderstood_count: int = 0, earlier: Sequence[str]
     risk = assess(text, earlier, use_classifier=False)
     if risk.crisis or _matches("risky", _without_means_away(clean)):
         return replies.still_at_risk(risk.categories, region), False, misunderstood_count
-    says_safe = _matches("safe", clean) or _matches("bare_yes", clean)
+    says_safe = _says_safe(clean) or _matches("bare_yes", clean)
     if _matches("misunderstood", clean) and not _matches("not_safe", clean):
         if misunderstood_count == 0 or not says_safe:
             key = "misunderstood_first" if misunderstood_count == 0 else "misunderstood_again"
@@ -87,7 +97,7 @@ def safety_check(text: str, misunderstood_count: int = 0, earlier: Sequence[str]
         return replies.not_safe(region), False, misunderstood_count
     if _matches("unclear", clean) or _matches("hedge", clean):
         return [replies.ask("unclear")], False, misunderstood_count
-    if _matches("safe", clean) or _matches("bare_yes", clean):
+    if _says_safe(clean) or _matches("bare_yes", clean):
         if not _clear(clean):
             # "I'm safe" beside words that may say otherwise, or a bare "yes" beside more
             # than a couple of words: ask plainly rather than close on a guess.

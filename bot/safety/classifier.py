@@ -132,7 +132,10 @@ def training_rows(exclude_ids: frozenset = frozenset()) -> List[Tuple[str, bool]
     rows += [(example, False) for _, example in lexicon.exclusion_patterns()]
     extra = load("safety_training")
     rows += [(text, True) for text in extra["crisis"]] + [(text, False) for text in extra["not_crisis"]]
-    return rows
+    # A negative the lexicon already reads as a crisis ("lol i wanna die, i called my boss
+    # mom") starts the protocol whatever the classifier says: learning it as "not a crisis"
+    # would only teach the classifier that explicit words with a "lol" are safe.
+    return [(text, label) for text, label in rows if label or not lexicon.categories_in(text)]
 
 
 def train(rows: List[Tuple[str, bool]]):

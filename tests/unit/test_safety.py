@@ -424,3 +424,22 @@ def test_an_idiom_does_not_hide_a_wish_to_be_dead():
                                   "my car battery is dead, can i jump start it myself"])
 def test_what_is_left_of_an_idiom_must_convince_on_its_own(text):
     assert not safety.assess(text).crisis, text
+
+
+@pytest.mark.parametrize("answer", ["i'm safe, he's asleep", "i'm okay, he went out for now",
+                                    "i'm safe, i locked myself in the bathroom", "i'm safe, he's not home yet"])
+def test_safety_that_lasts_while_someone_is_away_is_asked_again(answer):
+    _, resolved, _ = safety.safety_check(answer, 0)
+    assert not resolved, answer
+
+
+@pytest.mark.parametrize("answer", ["I'm with my partner now, I'm okay", "yes I'm safe, the urge is gone",
+                                    "No, I won't hurt myself. My mom is on her way over"])
+def test_ok_beside_reassurance_closes(answer):
+    assert safety.safety_check(answer, 0)[1], answer
+
+
+def test_training_negatives_the_lexicon_reads_as_crises_are_left_out():
+    # The lexicon starts the protocol on them whatever the classifier says.
+    from bot.safety import classifier
+    assert all(label or not safety.categories_in(text) for text, label in classifier.training_rows())
