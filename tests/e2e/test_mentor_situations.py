@@ -4,7 +4,7 @@
 """
 import re
 
-from tests.e2e.servers import personas, techniques, texts
+from tests.e2e.servers import personas, texts
 
 EXHAUSTED = "I've already given you all"
 

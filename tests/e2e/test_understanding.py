@@ -182,7 +182,7 @@ def test_everyday_requests_leave_goals_intact(bot, sender):
     assert len(everyday) >= 100
     deleting = []
     for text in everyday:
-        replies = bot.say(sender, text)
+        bot.say(sender, text)
         if bot.tracker(sender)["slots"].get("expecting") == "delete_confirm":
             deleting.append(text)
             bot.say(sender, "no")
