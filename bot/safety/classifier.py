@@ -201,10 +201,15 @@ def _score(clean: str) -> float:
     return _scorer()(clean)
 
 
+# A message longer than this is also read sentence by sentence (a crisis sentence inside a
+# long work story).
+SPLIT_LONGER_THAN = 200
+
+
 def probability(text: str, fitted=None) -> float:
     """How likely the text is a crisis: the whole text and, for a long one, its most
     worrying sentence (a crisis sentence inside a long work story)."""
-    pieces = [text] + ([s for s in _SENTENCE.split(text) if s.strip()] if len(text) > 200 else [])
+    pieces = [text] + ([s for s in _SENTENCE.split(text) if s.strip()] if len(text) > SPLIT_LONGER_THAN else [])
     if fitted is not None:
         return float(max(fitted.predict_proba([fold(piece) for piece in pieces])[:, 1]))
     return max(_score(fold(piece)) for piece in pieces)
