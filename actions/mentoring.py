@@ -7,7 +7,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import demo_seed, fresh_slot, host, persona, say, text_of, topic_of
+from actions.common import (demo_seed, earlier_texts, fresh_slot, host, persona, say, text_of,
+                            topic_of)
 from actions.mentor_answers import ANSWER_KINDS, mentor_answer
 from actions.personas import meet_mentor
 from bot.personas import coach, roleplay, situation_mentor
@@ -105,9 +106,26 @@ class ActionRequestRoleplay(Action):
             say(dispatcher, host().switch_announcement("mentor", topic_of(tracker)))
             say(dispatcher, meet_mentor(tracker))
             events += [SlotSet("persona", "mentor"), SlotSet("mentor_met", True)]
-        replies, state = roleplay.start(text_of(tracker), topic_of(tracker))
+        text = text_of(tracker)
+        last = _mentor_state(tracker).get(LAST_SCENE)
+        if roleplay.is_rerun(text) and isinstance(last, dict):
+            # "Let's run it again" after the feedback: the same scene, same person.
+            replies, state = roleplay.restart(last)
+        else:
+            # "Role-play it" under advice: who to play and what's at stake are in what the
+            # person said before.
+            replies, state = roleplay.start(text, topic_of(tracker), earlier_texts(tracker, 3))
         say(dispatcher, replies)
         return events + [SlotSet("roleplay_state", state)]
+
+
+# The finished scene is kept in mentor_state so "let's run it again" can restart it.
+LAST_SCENE = "roleplay_last"
+
+
+def _mentor_state(tracker: Tracker) -> dict:
+    state = tracker.get_slot("mentor_state")
+    return state if isinstance(state, dict) else {}
 
 
 class ActionRoleplayTurn(Action):
@@ -120,7 +138,10 @@ class ActionRoleplayTurn(Action):
             return [SlotSet("roleplay_state", None)]
         replies, state, finished = roleplay.turn(state, text_of(tracker))
         say(dispatcher, replies)
-        return [SlotSet("roleplay_state", None if finished else state)]
+        events: List[EventType] = [SlotSet("roleplay_state", None if finished else state)]
+        if finished:
+            events.append(SlotSet("mentor_state", {**_mentor_state(tracker), LAST_SCENE: state}))
+        return events
 
 
 class ActionSharePlan(Action):

@@ -11,7 +11,7 @@ same signals over all the person's lines. All lines live in data/content/mentor_
 import copy
 import re
 from functools import lru_cache
-from typing import Dict, List, Optional, Pattern, Tuple
+from typing import Dict, List, Optional, Pattern, Sequence, Tuple
 
 from bot.content import load
 from bot.personas.plan_review import marker_pattern
@@ -114,23 +114,88 @@ def is_stop(text: str) -> bool:
     return any(_normalise(phrase) in normalised for phrase in stop["phrases"])
 
 
-# "play a senior peer", "be my new manager", "act as the head of product called Dana":
-# the counterpart's role (and name) from the person's own words.
-_ROLE = re.compile(r"\b(?:play|be|act as|pretend to be|you're|you are)\s+"
-                   r"(my|a|an|the)\s+([a-z][a-z \-]{2,40}?)"
-                   r"(?:\s+(?:called|named)\s+([A-Z][a-z]+))?"
-                   r"(?=\s+(?:while|who|and|so|when|because|for|to|in)\b|[,.!?]|$)")
+# "play a senior peer", "be my new manager", "act as the head of product called Dana",
+# "role-play my senior peer Rachel", "please play Nadia, the head of product": the
+# counterpart's role (and name) from the person's own words.
+_ASK_VERB = r"\b(?:play|be|act as|pretend to be|you're|you are)\s+"
+_ROLE = re.compile(_ASK_VERB + r"(my|our|a|an|the)\s+([a-z][a-z \-]{2,40}?)"
+                   r"(?:,?\s+(?:called|named)\s+([A-Z][a-z]+)|,?\s+([A-Z][a-z]+)(?![a-z]))?"
+                   r"(?=\s+(?:while|who|and|so|when|because|for|to|in|instead|not)\b|[,.!?;]|$)")
+_NAME_ROLE = re.compile(_ASK_VERB + r"([A-Z][a-z]+),?\s+(my|our|a|an|the)\s+([a-z][a-z \-]{2,40}?)"
+                        r"(?=\s+(?:while|who|and|so|when|because|for|to|in|instead|not)\b|[,.!?;]|$)")
+_NAME_ONLY = re.compile(_ASK_VERB + r"([A-Z][a-z]+)\b")
+_ARTICLE = {"my": "your", "our": "your"}
+# In a scene, only these verbs ask for a different counterpart ("you are ..." may be a line).
+_RECAST = re.compile(r"\b(?:play|act as|pretend to be)\b", re.I)
+# What the conversation is about, in the person's words: "I have to tell Nadia that ...".
+_STAKES = re.compile(r"\b(?:have to|need to|want to|going to|got to|must|should)\s+"
+                     r"((?:tell|give|ask|raise|break|explain|say)\b[^.?!]{8,160})", re.I)
+_SWAP = {"i": "you", "i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll",
+         "me": "you", "my": "your", "our": "your", "us": "you", "we": "you", "myself": "yourself",
+         "mine": "yours", "am": "are"}
+
+
+def _role_words(text: str) -> Optional[Dict[str, str]]:
+    """{"name", "role"} the person asked the mentor to play (either may be empty)."""
+    text = text or ""
+    found = _NAME_ROLE.search(text)
+    if found:
+        return {"name": found.group(1), "article": _ARTICLE.get(found.group(2), found.group(2)),
+                "role": found.group(3).strip()}
+    found = _ROLE.search(text)
+    if found:
+        role = found.group(2).strip()
+        if role in _data()["not_roles"]:
+            return None
+        return {"name": found.group(3) or found.group(4) or "",
+                "article": _ARTICLE.get(found.group(1), found.group(1)), "role": role}
+    found = _NAME_ONLY.search(text)
+    if found and found.group(1).lower() not in _data()["not_roles"]:
+        return {"name": found.group(1), "article": "", "role": ""}
+    return None
+
+
+def _who(words: Dict[str, str]) -> str:
+    role = f"{words['article']} {words['role']}".strip() if words.get("role") else ""
+    if words.get("name") and role:
+        return f"{words['name']}, {role}"
+    return words.get("name") or role
 
 
 def counterpart(text: str) -> Optional[str]:
-    """The role the person asked the mentor to play, as a prefix: "(as my senior peer) "."""
-    found = _ROLE.search(text or "")
+    """The role the person asked the mentor to play, as a prefix: "(as your senior peer) "."""
+    words = _role_words(text)
+    return f"(as {_who(words)}) " if words else None
+
+
+def stakes(text: str) -> Optional[str]:
+    """What the person has to say in the scene, turned to "you": "tell Nadia that the
+    redesign can't ship until April 15" -> "you have to tell Nadia that ..."."""
+    found = _STAKES.search(text or "")
     if not found:
         return None
-    article, role, name = found.group(1), found.group(2).strip(), found.group(3)
-    article = "your" if article == "my" else article
-    who = f"{name}, {article} {role}" if name else f"{article} {role}"
-    return f"(as {who}) "
+    words = found.group(1).strip().split()
+    said = " ".join(_SWAP.get(w.lower(), w) if w.lower() in _SWAP else w for w in words)
+    # "tell our head of product, Nadia, that ..." is said to the counterpart: "tell me that".
+    return re.sub(r"^(tell|give|ask|explain to)\s+[^.?!]{1,60}?,?\s+(that|about|why|for)\b",
+                  r"\1 me \2", said, count=1, flags=re.I)
+
+
+_ADDRESSEE = re.compile(r"\b(?:have to|need to|want to|going to|got to|must|should)\s+"
+                        r"(?:tell|give|ask|confront|face|break it to)\s+"
+                        r"(?:(my|our|the)\s+([a-z][a-z \-]{2,30}?),?\s+)?([A-Z][a-z]+)\b")
+
+
+def _addressee(text: str) -> Optional[Dict[str, str]]:
+    found = _ADDRESSEE.search(text or "")
+    if not found or found.group(3).lower() in _data()["not_roles"]:
+        return None
+    return {"name": found.group(3), "article": _ARTICLE.get(found.group(1) or "", found.group(1) or ""),
+            "role": (found.group(2) or "").strip()}
+
+
+def _senior(role: str) -> bool:
+    return bool(role) and bool(marker_pattern(_data()["senior_roles"]).search(role))
 
 
 def _in_character(scenario: Dict, line: str, state: Optional[Dict] = None) -> Reply:
@@ -155,15 +220,64 @@ def _best_line(lines: List[str], scenario: str) -> Optional[str]:
     return max(scored)[2].strip()
 
 
-def start(text: str, topic: Optional[str] = None) -> Tuple[List[Reply], Dict]:
-    """Set the scene (guidance), then the counterpart's opening line (role_play)."""
-    key = choose_scenario(text, topic)
+def start(text: str, topic: Optional[str] = None,
+          earlier: Sequence[str] = ()) -> Tuple[List[Reply], Dict]:
+    """Set the scene (guidance), then the counterpart's opening line (role_play). The role,
+    name and stakes come from the request or, for "Role-play it", from what the person
+    said before it (`earlier`, oldest first)."""
+    said = [t for t in [*earlier, text] if t and not t.startswith("/")]
+    words = next((w for w in map(_role_words, reversed(said)) if w), None)
+    if words is None:
+        # "I have to tell our head of product, Nadia, that ...": the person being told.
+        words = next((w for w in map(_addressee, reversed(said)) if w), None)
+    at_stake = next((s for s in map(stakes, reversed(said)) if s), None)
+    everything = " ".join(said)
+    key = choose_scenario(everything if not _keyword_hits(text) else text, topic)
+    if words and _senior(words["role"]) and key in _data()["senior_replaces"]:
+        key = "senior_counterpart"
     scenario = _data()["scenarios"][key]
     state = {"scenario": key, "topic": topic, "turn": 0, "lines": [], "stage": 0,
-             "used": {}, "finished": False, "prefix": counterpart(text)}
-    replies = [Reply(text=scenario["setup"], persona=MENTOR, technique="guidance"),
+             "used": {}, "finished": False,
+             "prefix": f"(as {_who(words)}) " if words else None}
+    setup = scenario["setup"]
+    if words or (at_stake and key == "senior_counterpart"):
+        who = _who(words) if words else scenario["role"]
+        about = _data()["setup_stakes"].format(stakes=at_stake) if at_stake else ""
+        setup = _data()["setup_own"].format(who=who, about=about)
+    state["setup"] = setup
+    state["said"] = said[-3:]
+    replies = [Reply(text=setup, persona=MENTOR, technique="guidance"),
                _in_character(scenario, scenario["opener"], state)]
     return replies, state
+
+
+def _keyword_hits(text: str) -> int:
+    return sum(len(p.findall(text or "")) for p in
+               (_keyword_pattern(k) for k in _data()["scenarios"]) if p)
+
+
+def restart(state: Dict) -> Tuple[List[Reply], Dict]:
+    """The same scene from the top (after feedback too: "let's run it again")."""
+    scenario = _data()["scenarios"].get(state.get("scenario")) or \
+        _data()["scenarios"][_data()["default_scenario"]]
+    fresh = {"scenario": state.get("scenario") if state.get("scenario") in _data()["scenarios"]
+             else _data()["default_scenario"], "topic": state.get("topic"), "turn": 0,
+             "lines": [], "stage": 0, "used": {}, "finished": False,
+             "prefix": state.get("prefix"), "setup": state.get("setup")}
+    return [Reply(text=_data()["restart_line"], persona=MENTOR, technique="guidance"),
+            _in_character(scenario, scenario["opener"], fresh)], fresh
+
+
+def is_rerun(text: str) -> bool:
+    """Outside a scene, a request to run the last one again ("let's run it again")."""
+    normalised = _normalise(text)
+    previous = None
+    while previous != normalised:  # "ok, can we run it again please"
+        previous = normalised
+        normalised = re.sub(r"^(?:ok|okay|sure|great|yes|yeah|right|alright|so|please|can we|"
+                            r"could we|can you|could you)\s+|\s+(?:please|then|now)$", "",
+                            normalised)
+    return normalised in {_normalise(p) for p in _data()["rerun"]}
 
 
 def _pushback(state: Dict, kind: str) -> str:
@@ -217,7 +331,7 @@ def feedback(state: Dict) -> Reply:
                                                                    turn_word=turn_word)
     strengths = [data["strength"][key] for key in data["order"] if signals[key]]
     missing = [key for key in data["try_order"] if not signals[key]]
-    improvements = [data["improve"][key] for key in missing[:2]] or [data["all_done"]]
+    improvements = [data["improve"][key] for key in missing[:1]] or [data["all_done"]]
     next_line = scenario["try_next"][missing[0] if missing else "stretch"]
     best = _best_line(lines, state["scenario"])
     text = "\n".join([
@@ -231,6 +345,15 @@ def feedback(state: Dict) -> Reply:
     return Reply(text=text, persona=MENTOR, technique="feedback")
 
 
+def _aside(text: str) -> List[Reply]:
+    from bot.personas import situation_mentor  # it imports this module
+
+    warning = situation_mentor.plan_warning(text)
+    if warning is None:
+        return []
+    return [warning, Reply(text=_data()["back_in_scene"], persona=MENTOR, technique="guidance")]
+
+
 def turn(state: Dict, text: str) -> Tuple[List[Reply], Dict, bool]:
     """One person turn. Returns (replies, new state, finished); when finished, the last reply
     is the feedback. The given state is not modified."""
@@ -241,17 +364,25 @@ def turn(state: Dict, text: str) -> Tuple[List[Reply], Dict, bool]:
     for key, empty in (("lines", []), ("turn", 0), ("stage", 0), ("used", {})):
         state.setdefault(key, empty)
     if is_restart(text):
-        scenario = _scenario(state)
-        fresh = {"scenario": state["scenario"], "topic": state.get("topic"), "turn": 0,
-                 "lines": [], "stage": 0, "used": {}, "finished": False,
-                 "prefix": state.get("prefix")}
-        return [Reply(text=_data()["restart_line"], persona=MENTOR, technique="guidance"),
-                _in_character(scenario, scenario["opener"], fresh)], fresh, False
+        replies, fresh = restart(state)
+        return replies, fresh, False
     if state.get("finished"):
         return [feedback(state)], state, True
     if is_stop(text):
         state["finished"] = True
         return [feedback(state)], state, True
+    if _RECAST.search(text or "") and _role_words(text):
+        # "No, please play Nadia, our head of product, not my report": the same scene with
+        # the person the mentor was asked to play, from the top.
+        replies, fresh = start(text, state.get("topic"), state.get("said") or [])
+        fresh["said"] = state.get("said") or []
+        return replies, fresh, False
+    aside = _aside(text)
+    if aside:
+        # A question to the mentor, not a line in the scene ("I'm thinking of telling her
+        # I have a competing offer. I don't actually have one. Good idea?"): answered out
+        # of role, and not counted as a turn.
+        return aside, state, False
     state["lines"].append(text)
     state["turn"] += 1
     scenario = _scenario(state)

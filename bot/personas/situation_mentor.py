@@ -51,7 +51,11 @@ class Turn:
 
 def empty_state() -> Dict:
     return {"situation": None, "given": [], "last": [], "excluded": [], "pending": [],
-            "details": {}, "asked_open": False}
+            "details": {}, "asked_open": False,
+            # the last finished role-play (actions/mentoring.py), for "let's run it again"
+            "roleplay_last": None,
+            # the "ask me why, what to say, push-back" hint has been given
+            "hinted": False}
 
 
 def _normalise(state: Optional[Dict]) -> Dict:
@@ -77,9 +81,10 @@ def _phrase_found(phrases: Sequence[str], text: str) -> bool:
 
 
 def follow_up_kind(text: str) -> Optional[str]:
-    """correction, why, script, objection, either_or or more; None for anything else."""
+    """correction, resource, why, script, objection, either_or or more; None for anything
+    else."""
     clean = _lower(text).strip()
-    for kind in ("correction", "script", "objection", "either_or", "why", "more"):
+    for kind in ("correction", "resource", "script", "objection", "either_or", "why", "more"):
         if any(p.search(clean) for p in _patterns()[kind]):
             return kind
     return None
@@ -102,10 +107,19 @@ def _person(situation: Dict, offset: int = 0) -> str:
     return people[offset % len(people)] if people else ""
 
 
+_DATE_PHRASE = re.compile(r"(?:by|before|until|due|on)\b", re.I)
+
+
 def _fill(template: str, details: Dict[str, List[str]]) -> Optional[str]:
     """A template with {money}/{duration}/{name}/{count} filled, or None if a detail is
     missing."""
     values = {kind: values[0] for kind, values in details.items() if values}
+    # Templates say "in the next {duration}": a date ("on September 15") doesn't fit there.
+    spans = [v for v in details.get("duration", []) if not _DATE_PHRASE.match(v)]
+    if spans:
+        values["duration"] = spans[0]
+    else:
+        values.pop("duration", None)
     try:
         return template.format(**values)
     except KeyError:
@@ -124,9 +138,12 @@ def _step_text(step: Dict, details: Dict[str, List[str]]) -> str:
 def _details_line(details: Dict[str, List[str]]) -> str:
     content = _text()["advice"]["details"]
     parts = []
-    for kind in ("money", "count", "duration", "name"):
+    for kind in ("money", "count", "duration", "period", "name"):
         for value in details.get(kind, [])[:2 if kind == "money" else 1]:
-            parts.append(content[kind].format(value=value))
+            key = kind
+            if kind == "duration" and _DATE_PHRASE.match(value):
+                key = "deadline"  # "by Friday", not "by Friday to go"
+            parts.append(content[key].format(value=value))
     for event in details.get("event", []):
         key = f"event_{event}"
         if key in content:
@@ -188,7 +205,15 @@ def _advice(situation: Dict, state: Dict, text: str, first: bool) -> List[Reply]
     body = "\n".join([" ".join(opening + [header]), *lines])
     replies.append(_say(body, "advice"))
     offset = len(state["given"]) // STEPS_PER_TURN
-    replies.append(_say(content["next"].format(person=_person(situation, offset)),
+    # "Ask me why for any step..." once per conversation; after that only who to talk to,
+    # in words that vary, so the closing line doesn't repeat under every answer.
+    if state["hinted"]:
+        variants = content["next_again"]
+        line = variants[(len(state["given"]) // STEPS_PER_TURN) % len(variants)]
+    else:
+        line = content["next"]
+        state["hinted"] = True
+    replies.append(_say(line.format(person=_person(situation, offset)),
                         "introduction", _buttons(situation, more)))
     state["given"] = state["given"] + [s["id"] for s in steps]
     state["last"] = [s["id"] for s in steps]
@@ -228,8 +253,11 @@ def _short(text: str) -> str:
 
 
 def _script(situation: Dict, state: Dict) -> List[Reply]:
+    """The words to say: with the person's own detail where the situation has a version for
+    it ("I'm asking for 148k"), otherwise the generic script (data/content/mentor_scripts.yml):
+    the situation's worked example holds someone else's names, places and dates."""
     content = _text()["follow_up"]
-    script = situation["script"]
+    script = load("mentor_scripts")["scripts"].get(situation["id"]) or situation["script"]
     for kind, template in (situation.get("with_script") or {}).items():
         if state["details"].get(kind):
             script = _fill(template, state["details"]) or script
@@ -254,10 +282,101 @@ def _objection(situation: Dict, state: Dict, text: str) -> List[Reply]:
                  "advice")]
 
 
-def _choice(situation: Dict, text: str) -> List[Reply]:
+_OPTION_LEAD = re.compile(
+    r"^(?:.*?[.!:;]\s+)?(?:(?:so|and|but|honestly|back to \w+)[,:]?\s+)*"
+    r"(?:should|shall|do|would|could|can|must)\s+(?:i|we)\s+(?:rather\s+)?|"
+    r"^(?:.*?[.!:;]\s+)?(?:is it better to|would it be better to|is it wiser to|better to)\s+", re.I)
+_STARTS_WITH_THING = re.compile(r"^(?:a|an|the|one|two|three|four|five|some|more|my|his|her|"
+                                r"their|\d[\w.,]*)\b", re.I)
+_YOURS = {"i": "you", "i'm": "you're", "i've": "you've", "i'd": "you'd", "me": "you",
+          "my": "your", "myself": "yourself", "we": "you", "our": "your", "us": "you",
+          "am": "are", "mine": "yours"}
+
+
+def _options(text: str) -> Optional[Tuple[str, str]]:
+    """The two options of an either-or question, as the person said them ("pull the work
+    from her", "keep it with her and add check-ins"), or None."""
+    question = re.split(r"(?<=[.!])\s+", (text or "").strip())
+    asked = next((q for q in reversed(question) if " or " in q), "")
+    if not asked:
+        return None
+    asked = _OPTION_LEAD.sub("", asked.strip()).rstrip(" ?!.")
+    parts = re.split(r",?\s+or\s+", asked, maxsplit=1)
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+        return None
+    first, second = (p.strip(" ,") for p in parts)
+    second = re.sub(r"^(?:should i|do i|would i|just|rather|should we)\s+", "", second, flags=re.I)
+    if _STARTS_WITH_THING.match(second) and not _STARTS_WITH_THING.match(first):
+        # "ask for two full-time hires or one contractor": the verb is shared.
+        verb = []
+        for word in first.split():
+            if _STARTS_WITH_THING.match(word):
+                break
+            verb.append(word)
+        second = " ".join(verb[:3] + [second])
+    return first, second
+
+
+_AGAINST = re.compile(r"\b(?:rather than|instead of|not|don't|never|avoid)\b", re.I)
+
+
+def _support(option: str, step: Dict) -> int:
+    """How much a step speaks for an option: its words in the step, minus its words in
+    what the step advises against ("... rather than following a course")."""
+    asked = _words(option) - set(_text()["choice_filler"])
+    text = step["text"] + " " + step["why"]
+    parts = _AGAINST.split(text, maxsplit=1)
+    against = _words(parts[1]) if len(parts) > 1 else set()
+    return len(asked & (_words(parts[0]) - against)) - len(asked & against)
+
+
+def _as_advice(option: str) -> str:
+    words = [(_YOURS.get(w.lower(), w) if w.lower() in _YOURS else w) for w in option.split()]
+    said = " ".join(words)
+    return said[0].upper() + said[1:]
+
+
+def _side(choice: Dict, option: str) -> Optional[int]:
+    """Which side of a choice an option's words belong to (None: neither or both)."""
+    sides = [i for i, cues in enumerate(choice["options"]) if _phrase_found(cues, option)]
+    return sides[0] if len(sides) == 1 else None
+
+
+def _choice(situation: Dict, text: str, state: Optional[Dict] = None) -> List[Reply]:
+    """A position first, then the reason: from a choice the situation (or any situation)
+    knows, else from the situation's steps that speak for one option; "can't pick" only
+    when nothing speaks for either, with what would decide it."""
     content = _text()["follow_up"]
     clean = _lower(text)
-    for choice in [*(situation.get("choices") or []), *_text()["choices"]]:
+    options = _options(text)
+    choices = [*(situation.get("choices") or []), *_text()["choices"]]
+    if options:
+        for choice in choices:
+            if choice["position"] < 0 or not choice.get("why"):
+                continue
+            sides = [_side(choice, option) for option in options]
+            if None in sides or sides[0] == sides[1]:
+                continue
+            picked = sides.index(choice["position"])
+            return [_say(content["choice"].format(position=_as_advice(options[picked]),
+                                                  why=choice["why"]), "advice")]
+        # The step that tells the two options apart most, and the option it speaks for.
+        best = (0, 0, None, None)
+        for i, step in enumerate(situation["steps"]):
+            first, second = (_support(option, step) for option in options)
+            if first != second and abs(first - second) > best[0]:
+                best = (abs(first - second), -i, step, 0 if first > second else 1)
+        if best[2] is not None and best[0] >= 1:
+            picked, step = best[3], best[2]
+            if _support(options[picked], step) < 1:
+                # The step only speaks against the other option.
+                return [_say(content["choice_against"].format(
+                    position=_as_advice(options[picked]), step=_short(step["text"]),
+                    why=step["why"]), "advice")]
+            return [_say(content["choice_from_step"].format(
+                position=_as_advice(options[picked]), step=_short(step["text"]),
+                why=step["why"]), "advice")]
+    for choice in choices:
         found = [_phrase_found(option, clean) for option in choice["options"]]
         if all(found) and choice["position"] >= 0 and choice.get("why"):
             picked = choice["options"][choice["position"]]
@@ -355,10 +474,29 @@ def respond(text: str, earlier: Sequence[str] = (), state: Optional[Dict] = None
         state["details"] = detail_finder.merge(state["details"], detail_finder.extract(words))
     current = situations.get(state["situation"])
     follow = follow_up_kind(words) if words else None
+    if follow == "resource" or (kind != "advice" and follow == "either_or"):
+        # "Any books or articles on this?" asks for the resources, not a choice.
+        follow, kind = None, ("resource" if follow == "resource" else kind)
     replies: List[Reply] = []
+
+    warning = plan_warning(words) if words else None
+    if warning is not None:
+        # Deception, going around a manager, hiding a side business, conceding early: a
+        # plain "don't, and here's why", not advice or praise. The situation stays open (or
+        # opens quietly) so the follow-ups that come next have something to answer from.
+        if current is None:
+            match = situations.match(words, earlier, state["excluded"])
+            if match.verdict == "sure":
+                state.update(situation=match.best, given=[], last=[], pending=[])
+        return Turn([warning], state)
 
     if follow == "correction":
         ruled_out, rest = _ruled_out(words, current)
+        if current and ruled_out is None:
+            # "I'm not thinking of firing her, I just want her back on track": nothing the
+            # mentor knows is ruled out, so the situation stays (with the new details).
+            line = _text()["follow_up"]["correction_noted"].format(title=current["title"])
+            return Turn([_say(line, "guidance")], state)
         if ruled_out:
             state["excluded"] = list(dict.fromkeys(state["excluded"] + [ruled_out]))
         if ruled_out and current and ruled_out != current["id"]:
@@ -433,7 +571,6 @@ def respond(text: str, earlier: Sequence[str] = (), state: Optional[Dict] = None
         state["asked_open"] = True
         return Turn([_say(_text()["clarify"]["none_known"], "guidance")], state)
     state["asked_open"] = False
-    warning = plan_warning(words)
     match = situations.match(words, earlier, state["excluded"])
     if current:
         own_words = len(situations.content_words(words))
@@ -454,8 +591,6 @@ def respond(text: str, earlier: Sequence[str] = (), state: Optional[Dict] = None
                  "either_or": lambda: _choice(opened, words)}[follow]()
         if first and first[0].technique == "advice":
             replies = first + replies
-    if warning:
-        replies = [warning] + replies
     return Turn(replies, state)
 
 
@@ -476,7 +611,7 @@ def _ruled_out(text: str, current: Optional[Dict]) -> Tuple[Optional[str], str]:
     """The situation a correction rules out ("I'm not changing careers" -> career_change)
     and the rest of the message (what it is instead)."""
     clean = _lower(text)
-    found = re.search(r"\b(?:not|don'?t|no longer)\b([^,.;!?]*)", clean)
+    found = re.search(r"\b(?:not|don'?t|no longer)\b([^,.;!?\u2014\u2013]*)", clean)
     if not found:
         return (current["id"] if current else None), clean
     negated = found.group(1).strip()
@@ -484,8 +619,12 @@ def _ruled_out(text: str, current: Optional[Dict]) -> Tuple[Optional[str], str]:
     rest = re.sub(r"^(?:i'?m|i am|it'?s|that'?s|this is)\s*", "", rest).strip(" ,.;")
     if negated and len(situations.content_words(negated)) >= 1:
         ruled = situations.match(negated)
-        if ruled.verdict != "none":
+        if ruled.verdict == "sure" or (ruled.verdict != "none" and current is None):
             return ruled.best, rest
+        if current and _phrase_found(["thinking", "considering", "planning", "trying",
+                                      "going", "about to", "wanting"], negated):
+            # "I'm not thinking of firing her": an option ruled out, not the situation.
+            return None, rest
     return (current["id"] if current else None), rest
 
 
@@ -507,8 +646,15 @@ def warm() -> None:
 def plan_red_flags(text: str) -> List[str]:
     """The kinds of plan the mentor won't endorse that a text contains."""
     flags = _text()["plan_red_flags"]
-    return [kind for kind, spec in flags.items()
-            if isinstance(spec, dict) and _phrase_found(spec["words"], text)]
+    found = [kind for kind, spec in flags.items()
+             if isinstance(spec, dict) and _phrase_found(spec["words"], text)]
+    deception = flags["deception"]
+    if ("deception" not in found and _phrase_found(deception["claims"], text)
+            and _phrase_found(deception["untrue"], text)
+            and not _phrase_found(deception["truthful"], text)):
+        # "I'll tell them my bank matched at 155k. The bank hasn't actually offered anything."
+        found.insert(0, "deception")
+    return found
 
 
 def is_explicit_plan(text: str) -> bool:

@@ -132,6 +132,18 @@ def settle(text: str, reading: Reading, intent: Dict[str, Any],
         return {"name": "set_goal", "confidence": max(confidence, 0.9)}
     if _SET_GOAL.search(text) and name != "set_goal":
         return {"name": "set_goal", "confidence": max(confidence, 0.9)}
+    if _ASKS_ROLEPLAY.search(text) and (name != "request_roleplay" or confidence < 0.9):
+        # "Can you role-play it? Please play Nadia, the head of product." asks for the scene,
+        # whatever else the message describes.
+        return {"name": "request_roleplay", "confidence": max(confidence, 0.9)}
+    if _rerun(text) and (name != "request_roleplay" or confidence < 0.9):
+        # "Let's run it again" after a role-play's feedback (read as goodbye otherwise).
+        return {"name": "request_roleplay", "confidence": max(confidence, 0.9)}
+    if name != "share_plan" and _red_flag_plan(text):
+        # "I'm thinking of telling Elena I have a competing offer. I don't actually have
+        # one. Good idea?" asks for a verdict on a plan the mentor won't endorse (issue 19):
+        # never a progress report, a goal or a role-play line.
+        return {"name": "share_plan", "confidence": max(confidence, 0.9)}
     if name == "share_plan" and reading.act != "plan" and len(text.split()) > 25:
         # A situation described at length is not a plan to review (issue 17).
         other = _first_other(ranking, {"share_plan", "nlu_fallback"} | DATA_CHANGING)
@@ -149,6 +161,26 @@ def settle(text: str, reading: Reading, intent: Dict[str, Any],
                 r"\b(all my data|everything)\b", text, re.I):
             return {"name": "drop_goal", "confidence": confidence}
     return None
+
+
+def _red_flag_plan(text: str) -> bool:
+    """Deception, going around a manager, hiding a side business or conceding early, in a
+    message that has a plan or asks for a verdict (data/content/mentor_situations.yml)."""
+    from bot.personas import situation_mentor
+
+    return bool(situation_mentor.plan_red_flags(text))
+
+
+_ASKS_ROLEPLAY = re.compile(
+    r"\b(?:can|could|would|will) you (?:please )?(?:role[- ]?play|play|act as|pretend to be)\b|"
+    r"\bplease (?:role[- ]?play|play|act as|pretend to be)\b|\blet'?s role[- ]?play\b|"
+    r"\b(?:can|could) we role[- ]?play\b", re.I)
+
+
+def _rerun(text: str) -> bool:
+    from bot.personas import roleplay
+
+    return roleplay.is_rerun(text)
 
 
 # The act an intent implies when the phrase rules found nothing more specific.

@@ -48,7 +48,10 @@ class ReadingComponent(GraphComponent):
             if self._config.get("settle_intents", True) and intent:
                 ranking = message.get(INTENT_RANKING_KEY) or []
                 settled = arbiter.settle(text, reading, intent, ranking)
-                if settled is not None and settled.get("name") != intent.get("name"):
+                # A new intent, or the same one made sure ("please play Nadia" read as a
+                # role-play at 0.38 is one).
+                if settled is not None and (settled.get("name"), settled.get("confidence")) != (
+                        intent.get("name"), intent.get("confidence")):
                     data["classifier_intent"] = dict(intent)
                     message.set(INTENT, settled, add_to_output=True)
                     intent = settled

@@ -25,10 +25,25 @@ MONEY = re.compile(
 DURATION = re.compile(
     rf"\b(?:(?:in|within|for|by|over|next|the next|about|around)\s+)?"
     rf"(?:\d+|{NUMBER_WORDS})\s+(?:{_UNITS})(?:\s+(?:ago|from now|left|notice))?\b", re.I)
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+           "december")
 DEADLINE = re.compile(
     r"\b(?:by|before|until|due|on)\s+(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|tomorrow|the end of (?:the |this |next )?(?:week|month|quarter|year)|"
-    r"end of (?:the |this |next )?(?:week|month|quarter|year)|q[1-4])\b", re.I)
+    r"end of (?:the |this |next )?(?:week|month|quarter|year)|q[1-4]|"
+    rf"(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?|the \d{{1,2}}(?:st|nd|rd|th)? of (?:{_MONTHS}))\b",
+    re.I)
+# A span that already passed or is a stretch of time, not time left: "in the last six weeks",
+# "for the past two months", "three times in two months", "6k in three months", "eight years
+# at the company", "on my team 14 months".
+_PAST_BEFORE = re.compile(r"\b(?:the|last|past|previous|for the last|for the past|"
+                          r"in the last|in the past|over the last|over the past)\s+$", re.I)
+_TALLY_BEFORE = re.compile(r"(?:\b(?:times|twice|once)|\d[km]?|%)\s+(?:in|over)\s+$", re.I)
+_TENURE_AFTER = re.compile(r"^\s+(?:at|with|in|on)\s+(?:the|this|my|our|that)\b|^\s+(?:now|already|"
+                           r"straight|running|in a row|of\b)", re.I)
+# Time still to run: "21 days to sign", "two weeks left", "in the next six weeks".
+_LEFT_AFTER = re.compile(r"^\s+(?:to\s+\w+|left|remaining|from now|notice|away|to go)\b", re.I)
+_FUTURE_LEAD = re.compile(r"^(?:in|within|by|next|the next)\s+", re.I)
 COUNT = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:more\s+|new\s+|extra\s+)?"
     r"(?:engineers?|people|hires?|developers?|designers?|analysts?|heads?|roles?|reports?)\b",
@@ -73,24 +88,57 @@ def money(text: str) -> List[str]:
 _LEAD = re.compile(r"^(?:in|within|for|by|over|next|the next|about|around)\s+", re.I)
 
 
-def _spans(text: str) -> List[str]:
-    found = [m.group(0).strip() for m in DURATION.finditer(text or "")]
-    # "a day" / "an hour" alone are rarely the person's deadline.
-    return [d for d in found if not re.fullmatch(r"(?:(?:in|for|within)\s+)?(?:a|an)\s+\w+", d, re.I)]
+def _spans(text: str, with_kind: bool = False):
+    """Duration spans; with_kind, (span, kind) where kind is "left" (time still to run),
+    "past" (a period already passed), "ago" or "other" (a stretch of time: tenure, "for
+    two weeks")."""
+    text = text or ""
+    found = []
+    for m in DURATION.finditer(text):
+        span = m.group(0).strip()
+        # "a day" / "an hour" alone are rarely the person's deadline.
+        if re.fullmatch(r"(?:(?:in|for|within)\s+)?(?:a|an)\s+\w+", span, re.I):
+            continue
+        before, after = text[max(0, m.start() - 20):m.start()], text[m.end():m.end() + 30]
+        if span.lower().endswith(" ago"):
+            kind = "ago"
+        elif _PAST_BEFORE.search(before):
+            kind = "past"
+        elif re.match(r"(?:in|over)\s", span, re.I) and _TALLY_BEFORE.search(
+                before + span.split()[0] + " "):
+            kind = "other"
+        elif _LEFT_AFTER.match(after) or re.search(r"\s(?:left|from now|notice)$", span, re.I):
+            kind = "left"
+        elif _TENURE_AFTER.match(after):
+            kind = "other"
+        elif _FUTURE_LEAD.match(span) or re.search(r"\b(?:next|within|have|got|only)\s+$",
+                                                   before, re.I):
+            kind = "left"
+        else:
+            kind = "other"
+        found.append((span, kind) if with_kind else span)
+    return found
 
 
 def durations(text: str) -> List[str]:
-    """How long or until when, without the preposition ("within 21 days" -> "21 days");
-    time already passed ("two months ago") is since()."""
-    found = [_LEAD.sub("", d) for d in _spans(text) if not d.lower().endswith(" ago")]
+    """Time still to run, without the preposition ("within 21 days" -> "21 days", "21 days
+    to sign" -> "21 days"), then deadlines ("by Friday"). Time already passed ("two months
+    ago", "in the last six weeks") and stretches of time ("eight years at the company")
+    are not durations: see since() and periods()."""
+    found = [_LEAD.sub("", d) for d, kind in _spans(text, True) if kind == "left"]
     found += [m.group(0).strip() for m in DEADLINE.finditer(text or "")]
     return found
 
 
+def periods(text: str) -> List[str]:
+    """Periods already passed: "missed three deadlines in the last six weeks" -> "six weeks"."""
+    return [_LEAD.sub("", d) for d, kind in _spans(text, True) if kind == "past"]
+
+
 def since(text: str) -> List[str]:
     """Time already passed: "promoted two months ago" -> "two months"."""
-    return [re.sub(r"\s+ago$", "", _LEAD.sub("", d), flags=re.I) for d in _spans(text)
-            if d.lower().endswith(" ago")]
+    return [re.sub(r"\s+ago$", "", _LEAD.sub("", d), flags=re.I) for d, kind in _spans(text, True)
+            if kind == "ago"]
 
 
 def counts(text: str) -> List[str]:
@@ -118,6 +166,7 @@ def events(text: str) -> List[str]:
 def extract(text: str) -> Dict[str, List[str]]:
     """Every detail kind with what was found (kinds with nothing are left out)."""
     found = {"money": money(text), "duration": durations(text), "since": since(text),
+             "period": periods(text),
              "count": counts(text),
              "name": names(text), "event": events(text)}
     return {kind: values for kind, values in found.items() if values}

@@ -46,7 +46,7 @@ def test_objection_gets_its_answer():
 def test_either_or_gets_a_position_first():
     _, choice = _talk("I need to give hard feedback to a senior colleague who keeps overriding my team",
                       "should I talk to her directly or via her manager?")
-    assert _text(choice).startswith("Directly")
+    assert _text(choice).split(".")[0].lower().endswith("directly")
 
 
 def test_what_should_i_say_gives_the_script():
