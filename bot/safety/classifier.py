@@ -30,7 +30,11 @@ from bot.safety.text import fold
 # 0.92 of crises, look-alike false alarms 1.8% with the lexicon, everyday requests 0%;
 # 0.6/0.9 catches 0.906 at the same alarms, 0.5/0.8 catches 0.948 but alarms on 3.7% of
 # look-alikes and 0.7% of everyday requests (over the 0.5% target).
+# With an explicit word of suicide, dying or self-harm (safety_lexicon.yml's explicit_cues,
+# the issue asks for 98% of those) the guess counts from 0.3: dev CV explicit crises 36/38
+# -> 38/38 for the classifier alone, no more alarms (0.2 the same, 0.4 37/38).
 THRESHOLD = 0.5
+EXPLICIT_THRESHOLD = 0.3
 SURE_WITHOUT_CUE = 0.9
 logger = logging.getLogger(__name__)
 # libyaml's parser when PyYAML has it: the training files are large.
@@ -225,6 +229,8 @@ def decide(text: str, probability_: float, threshold: float = None, sure: float 
     message long enough to judge."""
     threshold = THRESHOLD if threshold is None else threshold
     sure = SURE_WITHOUT_CUE if sure is None else sure
+    if lexicon.has_explicit_words(text):
+        return probability_ >= min(threshold, EXPLICIT_THRESHOLD)
     if lexicon.has_distress_cue(text):
         return probability_ >= threshold
     return probability_ >= sure and len(text.split()) >= MIN_WORDS_WITHOUT_CUE

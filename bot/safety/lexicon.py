@@ -121,6 +121,16 @@ def window_cues(text: str) -> int:
     return sum(1 for pattern in _listed("window_cues") if pattern.search(clean))
 
 
+@lru_cache(maxsize=None)
+def _explicit_cues() -> Pattern:
+    return compile_pattern(data()["explicit_cues"])
+
+
+def has_explicit_words(text: str) -> bool:
+    """Whether the text holds an explicit word of suicide, dying or self-harm."""
+    return bool(_explicit_cues().search(fold(text)))
+
+
 def has_distress_cue(text: str) -> bool:
     """Whether the text holds any word of harm, death or despair: the classifier's guess
     counts only then."""

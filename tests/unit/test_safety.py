@@ -443,3 +443,18 @@ def test_training_negatives_the_lexicon_reads_as_crises_are_left_out():
     # The lexicon starts the protocol on them whatever the classifier says.
     from bot.safety import classifier
     assert all(label or not safety.categories_in(text) for text, label in classifier.training_rows())
+
+
+@pytest.mark.parametrize("answer", ["yes i'm safe, can we get back to my presentation",
+                                    "i'm not in danger from anyone else", "i'm safe, i only took a few",
+                                    "I'm not going to hurt myself while the kids are here"])
+def test_a_deflection_a_time_or_a_dose_beside_safe_is_asked_again(answer):
+    _, resolved, _ = safety.safety_check(answer, 0)
+    assert not resolved, answer
+
+
+def test_explicit_words_need_less_of_the_classifier():
+    from bot.safety import classifier
+    assert classifier.EXPLICIT_THRESHOLD < classifier.THRESHOLD
+    assert safety.has_distress_cue("wanna die fr") and safety.lexicon.has_explicit_words("wanna die fr")
+    assert not safety.lexicon.has_explicit_words("this deadline is killing me")
