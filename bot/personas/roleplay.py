@@ -234,13 +234,15 @@ def start(text: str, topic: Optional[str] = None,
     everything = " ".join(said)
     key = choose_scenario(everything if not _keyword_hits(text) else text, topic)
     if words and _senior(words["role"]) and key in _data()["senior_replaces"]:
-        key = "senior_counterpart"
+        # Feedback to someone senior, or bad news (anything else) for them.
+        key = ("senior_feedback" if key == "negative_feedback"
+               or re.search(r"\bfeedback\b", everything, re.I) else "senior_counterpart")
     scenario = _data()["scenarios"][key]
     state = {"scenario": key, "topic": topic, "turn": 0, "lines": [], "stage": 0,
              "used": {}, "finished": False,
              "prefix": f"(as {_who(words)}) " if words else None}
     setup = scenario["setup"]
-    if words or (at_stake and key == "senior_counterpart"):
+    if words or (at_stake and key in ("senior_counterpart", "senior_feedback")):
         who = _who(words) if words else scenario["role"]
         about = _data()["setup_stakes"].format(stakes=at_stake) if at_stake else ""
         setup = _data()["setup_own"].format(who=who, about=about)

@@ -136,6 +136,13 @@ def settle(text: str, reading: Reading, intent: Dict[str, Any],
         # "Can you role-play it? Please play Nadia, the head of product." asks for the scene,
         # whatever else the message describes.
         return {"name": "request_roleplay", "confidence": max(confidence, 0.9)}
+    if name == "request_roleplay" and not _ROLEPLAY_WORDS.search(text) and not _rerun(text):
+        # "Should I ask for two full-time hires or one contractor?" names no scene to play:
+        # the classifier's next guess (a question to the mentor), never a role-play.
+        other = _first_other(ranking, {"request_roleplay", "nlu_fallback"} | DATA_CHANGING)
+        if other is None or other["confidence"] < 0.05:
+            return {"name": "inform", "confidence": confidence}
+        return other
     if _rerun(text) and (name != "request_roleplay" or confidence < 0.9):
         # "Let's run it again" after a role-play's feedback (read as goodbye otherwise).
         return {"name": "request_roleplay", "confidence": max(confidence, 0.9)}
@@ -175,6 +182,14 @@ _ASKS_ROLEPLAY = re.compile(
     r"\b(?:can|could|would|will) you (?:please )?(?:role[- ]?play|play|act as|pretend to be)\b|"
     r"\bplease (?:role[- ]?play|play|act as|pretend to be)\b|\blet'?s role[- ]?play\b|"
     r"\b(?:can|could) we role[- ]?play\b", re.I)
+
+
+# Words any request for a role-play has ("role-play", "play my manager", "practise",
+# "rehearse", "act it out", "be my boss").
+_ROLEPLAY_WORDS = re.compile(
+    r"\b(role[- ]?play\w*|roleplay\w*|play|playing|practi[cs]e\w*|rehears\w*|act(ing)? (as|it|out|that|this)|"
+    r"pretend\w*|simulat\w*|mock|dry run|run (it|through|that|this)|be my|be the|you be|"
+    r"you're my|you are my|scenario|scene)\b", re.I)
 
 
 def _rerun(text: str) -> bool:

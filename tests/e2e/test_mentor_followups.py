@@ -192,3 +192,20 @@ def test_the_ask_me_why_hint_is_not_under_every_answer(bot, sender):
     assert "Ask me why for any step" in first
     assert "Ask me why for any step" not in more, more
     assert len(re.findall("simulated", first + more)) == 0
+
+
+def test_role_play_it_button_plays_the_person_named_before(bot, sender):
+    as_mentor(bot, sender)
+    bot.say(sender, "I have to tell our head of product, Nadia, that the checkout redesign she promised "
+                    "sales for March 1 can't ship until April 15.")
+    reply = bot.say(sender, "/request_roleplay")
+    text = joined(reply)
+    assert "Nadia" in text and "(as your report)" not in text, text
+
+
+def test_an_either_or_question_does_not_start_a_role_play(bot, sender):
+    as_mentor(bot, sender)
+    bot.say(sender, "I need to ask my VP, Elena, for two more engineers for my team")
+    reply = bot.say(sender, "Should I ask for two full-time hires or one contractor for six months?")
+    assert not any(m["metadata"]["technique"] == "role_play" for m in reply), texts(reply)
+    assert "Let's practise it" not in joined(reply)

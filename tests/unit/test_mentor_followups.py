@@ -189,3 +189,12 @@ def test_the_ask_me_why_hint_is_given_once():
     first, more = _talk("One of my team members keeps missing deadlines", "what else?")
     assert "Ask me why for any step" in _text(first)
     assert "Ask me why for any step" not in _text(more)
+
+
+def test_an_either_or_question_is_not_a_role_play_request():
+    text = "Should I ask for two full-time hires or one contractor for six months?"
+    ranking = [{"name": "request_roleplay", "confidence": 0.6}, {"name": "ask_advice", "confidence": 0.3}]
+    settled = arbiter.settle(text, read(text), ranking[0], ranking)
+    assert settled["name"] == "ask_advice"
+    text = "let's act out the argument I had with my co-worker"
+    assert arbiter.settle(text, read(text), ranking[0], ranking) is None
