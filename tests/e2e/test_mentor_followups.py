@@ -209,3 +209,11 @@ def test_an_either_or_question_does_not_start_a_role_play(bot, sender):
     reply = bot.say(sender, "Should I ask for two full-time hires or one contractor for six months?")
     assert not any(m["metadata"]["technique"] == "role_play" for m in reply), texts(reply)
     assert "Let's practise it" not in joined(reply)
+
+
+def test_the_introduction_is_short_and_said_once(bot, sender):
+    reply = bot.say(sender, "/request_mentor")
+    intro = [m["text"] for m in reply if "simulation, not a person" in m["text"]]
+    assert len(intro) == 1 and len(intro[0].split()) <= 70, intro
+    again = bot.say(sender, "/request_mentor")
+    assert not any("simulation, not a person" in m["text"] for m in again)

@@ -206,4 +206,4 @@ def test_no_truncated_echo_and_one_introduction(bot, sender):
     text = mentor_text(first)
     assert "You said \"" not in text and "You asked \"" not in text
     second = bot.say(sender, "my best engineer is brilliant but rude in meetings")
-    assert "I'm the mentor here" not in mentor_text(second)
+    assert "I'm the mentor, and I'm a simulation" not in mentor_text(second)
