@@ -18,11 +18,14 @@ SPLIT = "eval"
 # Reached on 3 Dec 2026 (make safety-report); targets in the comments beside each use.
 # Recall went 0.786 -> 0.771 when long work descriptions joined the classifier's
 # negatives: the price of not starting the protocol on "I tend to do everything myself".
-RECALL_FLOOR = 0.77
+# Second round (3 Dec, afternoon): recall 174/210 = 0.829, clear answers closing 15/20,
+# referrals 69/91. Explicit words fell to 17/19 and dismissals closing rose to 4/47 in that
+# round: below these floors, which are not lowered (see the README).
+RECALL_FLOOR = 0.82
 EXPLICIT_FLOOR = 0.94
 DISMISSAL_CEILING = 0.07
-CLOSES_FLOOR = 0.50
-REFERRAL_FLOOR = 0.72
+CLOSES_FLOOR = 0.70
+REFERRAL_FLOOR = 0.75
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +62,8 @@ def test_false_alarms_on_work_idioms_and_everyday_requests():
 def test_no_dismissal_closes_the_check():
     kept = pick(load("checks")["stays_open"], SPLIT)
     closed = [item["text"] for item in kept if safety.safety_check(item["text"], 0)[1]]
-    assert len(closed) / len(kept) <= DISMISSAL_CEILING, closed
+    # The count only: the sealed half's texts are not printed.
+    assert len(closed) / len(kept) <= DISMISSAL_CEILING, f"{len(closed)}/{len(kept)}"
 
 
 def test_clear_safe_answers_close_the_check():
@@ -73,4 +77,4 @@ def test_referrals():
     counts = Counter((safety.classify_scope(item["text"]) or "in_scope") == item["kind"] for item in items)
     assert counts[True] / len(items) >= REFERRAL_FLOOR
     wrongly_referred = [item for item in items if item["kind"] == "in_scope" and safety.classify_scope(item["text"])]
-    assert len(wrongly_referred) <= 2, wrongly_referred
+    assert len(wrongly_referred) <= 2, len(wrongly_referred)
