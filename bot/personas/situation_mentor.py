@@ -351,28 +351,39 @@ def _choice(situation: Dict, text: str, state: Optional[Dict] = None) -> List[Re
     options = _options(text)
     choices = [*(situation.get("choices") or []), *_text()["choices"]]
     if options:
-        for choice in choices:
-            if choice["position"] < 0 or not choice.get("why"):
-                continue
-            sides = [_side(choice, option) for option in options]
-            if None in sides or sides[0] == sides[1]:
-                continue
-            picked = sides.index(choice["position"])
-            return [_say(content["choice"].format(position=_as_advice(options[picked]),
-                                                  why=choice["why"]), "advice")]
+        def from_choices(pool: List[Dict]) -> Optional[List[Reply]]:
+            for choice in pool:
+                if choice["position"] < 0 or not choice.get("why"):
+                    continue
+                sides = [_side(choice, option) for option in options]
+                if None in sides or sides[0] == sides[1]:
+                    continue
+                return [_say(content["choice"].format(
+                    position=_as_advice(options[sides.index(choice["position"])]),
+                    why=choice["why"]), "advice")]
+            return None
+
+        # The situation's own either-or questions first.
+        own = from_choices(situation.get("choices") or [])
+        if own:
+            return own
         # The step that tells the two options apart most, and the option it speaks for.
         best = (0, 0, None, None)
         for i, step in enumerate(situation["steps"]):
             first, second = (_support(option, step) for option in options)
             if first != second and abs(first - second) > best[0]:
                 best = (abs(first - second), -i, step, 0 if first > second else 1)
-        if best[2] is not None and best[0] >= 1:
-            picked, step = best[3], best[2]
-            if _support(options[picked], step) < 1:
-                # The step only speaks against the other option.
-                return [_say(content["choice_against"].format(
-                    position=_as_advice(options[picked]), step=_short(step["text"]),
-                    why=step["why"]), "advice")]
+        step, picked = best[2], best[3]
+        if step is not None and _support(options[1 - picked], step) < 0:
+            # A step of this situation advises against one option ("Don't sign anything
+            # today"): that settles it before any rule of thumb.
+            return [_say(content["choice_against"].format(
+                position=_as_advice(options[picked]), step=step["text"].rstrip("."),
+                why=step["why"]), "advice")]
+        general = from_choices(_text()["choices"])
+        if general:
+            return general
+        if step is not None and best[0] >= 1:
             return [_say(content["choice_from_step"].format(
                 position=_as_advice(options[picked]), step=_short(step["text"]),
                 why=step["why"]), "advice")]

@@ -136,6 +136,13 @@ def settle(text: str, reading: Reading, intent: Dict[str, Any],
         # "Can you role-play it? Please play Nadia, the head of product." asks for the scene,
         # whatever else the message describes.
         return {"name": "request_roleplay", "confidence": max(confidence, 0.9)}
+    if name == "ask_which_style" and _OR_QUESTION.search(text) and not _STYLE_WORDS.search(text):
+        # "Should I sign it right away to get the money, or wait?" is an either-or about the
+        # person's situation, not which role to talk to.
+        other = _first_other(ranking, {"ask_which_style", "nlu_fallback"} | DATA_CHANGING)
+        if other is None or other["confidence"] < 0.05:
+            return {"name": "inform", "confidence": confidence}
+        return other
     if name == "request_roleplay" and not _ROLEPLAY_WORDS.search(text) and not _rerun(text):
         # "Should I ask for two full-time hires or one contractor?" names no scene to play:
         # the classifier's next guess (a question to the mentor), never a role-play.
@@ -190,6 +197,12 @@ _ROLEPLAY_WORDS = re.compile(
     r"\b(role[- ]?play\w*|roleplay\w*|play|playing|practi[cs]e\w*|rehears\w*|act(ing)? (as|it|out|that|this)|"
     r"pretend\w*|simulat\w*|mock|dry run|run (it|through|that|this)|be my|be the|you be|"
     r"you're my|you are my|scenario|scene)\b", re.I)
+
+
+_OR_QUESTION = re.compile(r"\bor\b", re.I)
+# Words of a question about which role or style to use ("coach or mentor?", "which one").
+_STYLE_WORDS = re.compile(r"\b(coach\w*|mentor\w*|style|approach|mode|which one|which of|"
+                          r"of you|advice or questions|training|therapist|therapy|counsell?\w*)\b", re.I)
 
 
 def _rerun(text: str) -> bool:

@@ -217,3 +217,10 @@ def test_the_introduction_is_short_and_said_once(bot, sender):
     assert len(intro) == 1 and len(intro[0].split()) <= 70, intro
     again = bot.say(sender, "/request_mentor")
     assert not any("simulation, not a person" in m["text"] for m in again)
+
+
+def test_sign_now_or_wait_is_answered_by_the_mentor_with_a_position(bot, sender):
+    as_mentor(bot, sender)
+    bot.say(sender, "I was laid off yesterday. They handed me a severance agreement and I have 21 days to sign.")
+    text = joined(bot.say(sender, "Should I sign it right away to get the money, or wait?"))
+    assert text.startswith("Wait."), text

@@ -198,3 +198,18 @@ def test_an_either_or_question_is_not_a_role_play_request():
     assert settled["name"] == "ask_advice"
     text = "let's act out the argument I had with my co-worker"
     assert arbiter.settle(text, read(text), ranking[0], ranking) is None
+
+
+def test_a_step_that_advises_against_an_option_decides_the_either_or():
+    _, choice = _talk("I was laid off yesterday and they gave me a severance agreement to sign within 21 days",
+                      "Should I sign it right away to get the money, or wait?")
+    assert _text(choice).startswith("Wait.")
+    assert "Don't sign anything today" in _text(choice)
+
+
+def test_an_either_or_about_the_situation_is_not_which_role_to_use():
+    text = "Should I sign it right away to get the money, or wait?"
+    ranking = [{"name": "ask_which_style", "confidence": 0.7}, {"name": "ask_advice", "confidence": 0.2}]
+    assert arbiter.settle(text, read(text), ranking[0], ranking)["name"] == "ask_advice"
+    text = "should I get a coach or a mentor?"
+    assert arbiter.settle(text, read(text), ranking[0], ranking) is None
