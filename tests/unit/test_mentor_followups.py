@@ -213,3 +213,18 @@ def test_an_either_or_about_the_situation_is_not_which_role_to_use():
     assert arbiter.settle(text, read(text), ranking[0], ranking)["name"] == "ask_advice"
     text = "should I get a coach or a mentor?"
     assert arbiter.settle(text, read(text), ranking[0], ranking) is None
+
+
+def test_every_generic_script_belongs_to_a_situation_and_the_rest_name_no_one():
+    import re
+
+    from bot.content import load
+    from bot.personas import situations
+
+    generic = load("mentor_scripts")["scripts"]
+    assert all(situations.get(sid) for sid in generic)
+    for situation in situations.library():
+        if situation["id"] in generic:
+            continue
+        names = re.findall(r"(?<=[a-z,] )[A-Z][a-z]+", situation["script"])
+        assert not names, (situation["id"], names)
