@@ -4,7 +4,11 @@ from itertools import takewhile
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+from bot import dialogue
+from bot.dialogue import Expecting
 
 from bot.rasa_speedups import ACTION_SERVER_USER_TURNS
 from bot.reply import Reply
@@ -127,14 +131,24 @@ def now_utc():
 
 
 def fresh_slot(tracker: Tracker, name: str) -> Any:
-    """A slot's value if the bot's last turn set it, else None: 'yes' answers the latest
-    offer, never one made several turns ago."""
-    users_seen = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users_seen += 1
-            if users_seen == 2:
-                return None
-        elif event.get("event") == "slot" and event.get("name") == name and users_seen == 1:
-            return event.get("value")
-    return None
+    """A turn-scoped slot's value if the bot's last turn set it, else None: 'yes' answers the
+    latest offer, never one made several turns ago (bot/dialogue.py, fresh)."""
+    return dialogue.fresh(((dialogue.USER, None, None) if event.get("event") == "user"
+                           else (dialogue.SLOT, event.get("name"), event.get("value"))
+                           if event.get("event") == "slot" else (None, None, None)
+                           for event in reversed(tracker.events)), name)
+
+
+def expect(what: Optional[Expecting]) -> SlotSet:
+    """Sets `expecting`: the next message is the answer to this question (None: no question)."""
+    return SlotSet("expecting", what.value if what is not None else None)
+
+
+def offer_yes(what: Optional[str]) -> SlotSet:
+    """Sets `offer`: what a "yes" to this turn continues (an Offer or dialogue.start_offer)."""
+    return SlotSet("offer", str(what) if what is not None else None)
+
+
+def mentor_kind(kind: Optional[str]) -> SlotSet:
+    """Sets `mentor_kind`: what the mentor's turn answered or asked about (dialogue.GENERAL)."""
+    return SlotSet(dialogue.MENTOR_KIND_SLOT, kind)

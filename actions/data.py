@@ -14,6 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import host, say, text_of
+from actions.common import expect
+from bot.dialogue import Expecting
 from bot import goal_views
 from bot.store import StoreUnavailable, get_store
 from bot.store.transcript import conversation
@@ -25,7 +27,7 @@ class ActionDeleteData(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         say(dispatcher, goal_views.delete_confirmation())
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("expecting", "delete_confirm")]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), expect(Expecting.DELETE_CONFIRM)]
 
 
 def _confirms_deletion(text: str) -> bool:
@@ -48,17 +50,17 @@ class ActionDeleteDataConfirmed(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if not _confirms_deletion(text_of(tracker)):
             say(dispatcher, goal_views.simple("delete.cancelled"))
-            return [SlotSet("expecting", None)]
+            return [expect(None)]
         try:
             counts = get_store().delete_person(tracker.sender_id)
         except StoreUnavailable:
             say(dispatcher, host().store_unavailable())
-            return [SlotSet("expecting", None)]
+            return [expect(None)]
         reply = goal_views.deletion_done(counts)
         # erase_history asks the channel to delete the conversation's events once this
         # turn is saved (see bot/channels/erasure.py); the channel strips the flag.
         dispatcher.utter_message(text=reply.text, metadata={**reply.metadata, "erase_history": True})
-        return [SlotSet("expecting", None)]
+        return [expect(None)]
 
 
 class ActionExportData(Action):

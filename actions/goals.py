@@ -9,6 +9,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (channel_of, confidence_of, demo_seed, fresh_slot, host, intent_of, now_utc,
                             persona, person_timezone, say, text_of)
+from actions.common import expect
+from bot.dialogue import Expecting, SURE
 from bot import goal_views
 from bot.progress import DONE, NOT_YET, PROGRESS, progress_kind
 from bot.store import StoreUnavailable, get_store
@@ -47,7 +49,7 @@ class ActionListGoals(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         # An unsure read of "what else?" right after the mentor's advice is a follow-up.
-        if confidence_of(tracker) < 0.8:
+        if confidence_of(tracker) < SURE:
             from actions.mentor_answers import mentor_follow_up
 
             follow_up = mentor_follow_up(dispatcher, tracker)
@@ -68,16 +70,16 @@ class ActionReportProgress(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = text_of(tracker)
-        expecting = fresh_slot(tracker, "expecting") == "which_goal"
+        expecting = fresh_slot(tracker, "expecting") == Expecting.WHICH_GOAL
         progress_text = tracker.get_slot("pending_progress") if expecting else text
         try:
             store = get_store()
             goals = store.list_goals(tracker.sender_id)
             if not goals:
                 say(dispatcher, goal_views.simple("progress.no_goals"))
-                return [SlotSet("expecting", None)]
+                return [expect(None)]
             goal = None
-            if fresh_slot(tracker, "expecting") == "step_followup" and tracker.get_slot("last_goal_id"):
+            if fresh_slot(tracker, "expecting") == Expecting.STEP_FOLLOWUP and tracker.get_slot("last_goal_id"):
                 # The answer to "how did it go with Priya?": the goal that step belongs to.
                 wanted = int(tracker.get_slot("last_goal_id"))
                 goal = next((g for g in goals if g["id"] == wanted), None)
@@ -85,9 +87,9 @@ class ActionReportProgress(Action):
             if goal is None:
                 if expecting:  # asked once already: leave it rather than loop
                     say(dispatcher, goal_views.goal_list(goals))
-                    return [SlotSet("expecting", None), SlotSet("pending_progress", None)]
+                    return [expect(None), SlotSet("pending_progress", None)]
                 say(dispatcher, goal_views.goal_choice("progress.which_goal", goals))
-                return [SlotSet("expecting", "which_goal"), SlotSet("pending_progress", text)]
+                return [expect(Expecting.WHICH_GOAL), SlotSet("pending_progress", text)]
             kind = progress_kind(progress_text or text)
             done = kind == DONE
             store.add_progress(tracker.sender_id, goal["id"], progress_text or text, done=done)
@@ -99,7 +101,7 @@ class ActionReportProgress(Action):
         else:
             say(dispatcher, goal_views.simple("progress.noted", number=goal["number"], text=goal["text"], progress=progress_text))
         say(dispatcher, _progress_reply(tracker, goal, progress_text or text, kind))
-        return [SlotSet("expecting", None), SlotSet("pending_progress", None)]
+        return [expect(None), SlotSet("pending_progress", None)]
 
 
 def _by_words(store: Any, sender_id: str, text: str) -> Optional[Dict[str, Any]]:
@@ -130,17 +132,17 @@ class ActionRequestFollowup(Action):
         from bot.timeparse import parse_when
 
         text, zone = text_of(tracker), person_timezone(tracker)
-        expecting = fresh_slot(tracker, "expecting") == "followup_when"
+        expecting = fresh_slot(tracker, "expecting") == Expecting.FOLLOWUP_WHEN
         if expecting and intent_of(tracker) == "deny":
             say(dispatcher, goal_views.simple("followup.declined"))
-            return [SlotSet("expecting", None)]
+            return [expect(None)]
         when = parse_when(text, now_utc(), zone)
         if when is None:
             if expecting or intent_of(tracker) == "affirm":
                 say(dispatcher, goal_views.simple("followup.unparsed" if not intent_of(tracker) == "affirm" else "followup.ask_when"))
-                return [SlotSet("expecting", "followup_when")]
+                return [expect(Expecting.FOLLOWUP_WHEN)]
             say(dispatcher, goal_views.simple("followup.ask_when"))
-            return [SlotSet("expecting", "followup_when")]
+            return [expect(Expecting.FOLLOWUP_WHEN)]
         try:
             store = get_store()
             goal = _followup_goal(store, tracker)
@@ -152,7 +154,7 @@ class ActionRequestFollowup(Action):
             say(dispatcher, host().store_unavailable())
             return []
         say(dispatcher, goal_views.followup_confirmation(when, zone, goal["text"] if goal else None))
-        return [SlotSet("expecting", None)]
+        return [expect(None)]
 
 
 def _followup_goal(store: Any, tracker: Tracker) -> Optional[Dict[str, Any]]:

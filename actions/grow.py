@@ -10,6 +10,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (confidence_of, demo_seed, fresh_slot, host, intent_of, now_utc,
                             person_timezone, say, text_of, topic_of)
+from actions.common import expect, offer_yes
+from bot.dialogue import ALWAYS_INTERRUPT, INTERRUPT_INTENTS, PLEA_SURE, SURE, Expecting, Offer
 from bot import safety
 from bot.personas import coach, explain, listen
 from bot.personas.recommend import recommend
@@ -25,22 +27,11 @@ EXPLORE = "grow_explore"
 STATE = "coach_state"
 # A featurized flag: rules continue into the form when an action sets it (data/rules/grow.yml).
 GROW_REQUESTED = "grow_requested"
-# A plea for advice or for the mentor, too unsure to interrupt GROW, is still a plea; but
-# short answers to "what could you do?" ("talk to him directly") can read as requests at
-# 0.5-0.6, so the classifier alone must be fairly sure (coach.is_plea catches the rest).
+# A plea for advice or for the mentor, too unsure to interrupt GROW, is still a plea (when
+# the classifier is PLEA_SURE; coach.is_plea catches the rest). Interruptions, thresholds
+# and retry kinds: bot/dialogue.py (INTERRUPT_INTENTS, ALWAYS_INTERRUPT, SURE); a change of
+# topic or a fresh start in the person's words still wins over ALWAYS_INTERRUPT.
 ADVICE_INTENTS = {"ask_advice", "ask_resource", "request_mentor"}
-PLEA_CONFIDENCE = 0.7
-# Intents that interrupt GROW instead of answering the coach (see data/rules/grow.yml),
-# and how sure the classifier must be: "I'll coach Sam" is an answer, not a request.
-# (goodbye is not one: "soon" reads as "see you soon"; the person can always say stop.)
-FORM_INTERRUPTS = {"stop_flow", "request_mentor", "request_coach", "ask_technique",
-                   "ask_difference", "delete_data", "list_goals", "ask_capabilities",
-                   "export_data", "compare_answers"}
-INTENT_CONFIDENCE = 0.8
-# Requests that win over the coach's own reading of a complaint or a hold ("stop asking
-# questions and give me advice" switches to the mentor); a change of topic or a fresh start
-# in the person's words still wins over them ("forget the presentation...").
-ALWAYS_INTERRUPT = {"request_mentor", "request_coach", "stop_flow", "delete_data", "export_data"}
 
 
 def asks_to_switch(intent: Optional[str], text: str) -> bool:
@@ -200,8 +191,8 @@ class ValidateGrowForm(FormValidationAction):
         move = listen.move_of(text_of(tracker), reading_of(tracker)).kind
         listened = move in listen.IN_GROW_MOVES and (
             intent not in ALWAYS_INTERRUPT or move in ("topic_change", "start_over", "step_back"))
-        if intent in FORM_INTERRUPTS and not listened and (
-                confidence_of(tracker) >= INTENT_CONFIDENCE or asks_to_switch(intent, text_of(tracker))):
+        if intent in INTERRUPT_INTENTS and not listened and (
+                confidence_of(tracker) >= SURE or asks_to_switch(intent, text_of(tracker))):
             return {}
         if safety.classify_scope(text_of(tracker)):
             # A question for a doctor, lawyer or adviser got its referral; the coach's
@@ -229,7 +220,7 @@ class ValidateGrowForm(FormValidationAction):
     def _check(self, slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
         text = value if isinstance(value, str) else ("" if value is None else str(value))
         intent = intent_of(tracker)
-        plea = (intent in ADVICE_INTENTS and confidence_of(tracker) >= PLEA_CONFIDENCE) or coach.is_plea(text)
+        plea = (intent in ADVICE_INTENTS and confidence_of(tracker) >= PLEA_SURE) or coach.is_plea(text)
         if tracker.get_slot("requested_slot") != slot:
             # Set by an action (GROW starting, a fresh start), not an answer to this question;
             # only a plea that opened GROW ("just tell me what to do") counts as a plea.
@@ -242,7 +233,7 @@ class ValidateGrowForm(FormValidationAction):
             retry = "advice_plea" if count < 2 else "advice_plea_repeat"
             # The repeated plea offers the mentor; "yes" then switches (OverridePolicy).
             return {slot: None, "grow_retry": retry, "advice_requests": float(count),
-                    "offer": "mentor" if count >= 2 else None}
+                    "offer": Offer.MENTOR.value if count >= 2 else None}
         move = listen.move_of(text, reading_of(tracker))
         if move.kind not in ("answer", "space") or (slot == EXPLORE and move.kind == "space"):
             if not (slot == EXPLORE and state.get("queue", [None])[0] in ("readiness_options", "readiness_will")
@@ -431,38 +422,100 @@ class ValidateGrowForm(FormValidationAction):
             update["stayed"] = 0
         return {**done, **filled, STATE: {**state, **update}}
 
-    def __getattr__(self, attribute: str) -> Any:
-        # extract_<slot> and validate_<slot> for every GROW slot, through one method each.
-        kind, _, slot = attribute.partition("_")
-        if slot not in coach.GROW_SLOTS and slot != EXPLORE:
-            raise AttributeError(attribute)
-        if kind == "extract":
-            def extract_slot(dispatcher: CollectingDispatcher, tracker: Tracker,
+    # One extract_<slot> and validate_<slot> per slot the form asks (rasa_sdk calls them by
+    # name): every one reads the message through _extract and checks it through _check.
+    def extract_grow_explore(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[Text, Any]:
-                return self._extract(slot, tracker)
+        return self._extract("grow_explore", tracker)
 
-            return extract_slot
-        if kind == "validate":
-            def validate_slot(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+    def validate_grow_explore(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[Text, Any]:
-                return self._check(slot, value, tracker)
+        return self._check("grow_explore", value, tracker)
 
-            return validate_slot
-        raise AttributeError(attribute)
+    def extract_grow_goal(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("grow_goal", tracker)
+
+    def validate_grow_goal(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict) -> Dict[Text, Any]:
+        return self._check("grow_goal", value, tracker)
+
+    def extract_grow_measure(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("grow_measure", tracker)
+
+    def validate_grow_measure(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        return self._check("grow_measure", value, tracker)
+
+    def extract_grow_reality(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("grow_reality", tracker)
+
+    def validate_grow_reality(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        return self._check("grow_reality", value, tracker)
+
+    def extract_grow_options(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("grow_options", tracker)
+
+    def validate_grow_options(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        return self._check("grow_options", value, tracker)
+
+    def extract_grow_first_step(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("grow_first_step", tracker)
+
+    def validate_grow_first_step(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        return self._check("grow_first_step", value, tracker)
+
+    def extract_grow_deadline(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("grow_deadline", tracker)
+
+    def validate_grow_deadline(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        return self._check("grow_deadline", value, tracker)
+
+    def extract_grow_commitment(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("grow_commitment", tracker)
+
+    def validate_grow_commitment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        return self._check("grow_commitment", value, tracker)
+
+    def extract_grow_commitment_followup(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                         domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("grow_commitment_followup", tracker)
+
+    def validate_grow_commitment_followup(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                          domain: DomainDict) -> Dict[Text, Any]:
+        return self._check("grow_commitment_followup", value, tracker)
+
+    def extract_grow_obstacle(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("grow_obstacle", tracker)
+
+    def validate_grow_obstacle(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        return self._check("grow_obstacle", value, tracker)
 
 
 class AskGrowSlot(Action, ABC):
     """Asks for one GROW slot with a question from the bank, reflecting the last answer."""
 
+    slot: str  # the GROW slot it asks for; each subclass below names one
+
     @abstractmethod
-    def slot_name(self) -> str:
+    def name(self) -> Text:
         ...
 
-    def name(self) -> Text:
-        return f"action_ask_{self.slot_name()}"
-
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        slot = self.slot_name()
+        slot = self.slot
         asked = list(tracker.get_slot("asked_questions") or [])
         retry = tracker.get_slot("grow_retry")
         previous = tracker.get_slot("grow_last_answer")
@@ -505,7 +558,7 @@ class ActionAskGrowExplore(Action):
     or an insight, holding, repair, readiness to move on, a check-in, the takeaway."""
 
     def name(self) -> Text:
-        return f"action_ask_{EXPLORE}"
+        return "action_ask_grow_explore"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         state = coach_state(tracker)
@@ -532,9 +585,67 @@ class ActionAskGrowExplore(Action):
                 SlotSet(STATE, _after_turn(state, reply)), SlotSet(GROW_REQUESTED, False)]
 
 
-for _slot in coach.GROW_SLOTS:
-    _cls = type(f"AskGrow_{_slot}", (AskGrowSlot,), {"slot_name": lambda self, s=_slot: s})
-    globals()[_cls.__name__] = _cls
+class ActionAskGrowGoal(AskGrowSlot):
+    slot = "grow_goal"
+
+    def name(self) -> Text:
+        return "action_ask_grow_goal"
+
+
+class ActionAskGrowMeasure(AskGrowSlot):
+    slot = "grow_measure"
+
+    def name(self) -> Text:
+        return "action_ask_grow_measure"
+
+
+class ActionAskGrowReality(AskGrowSlot):
+    slot = "grow_reality"
+
+    def name(self) -> Text:
+        return "action_ask_grow_reality"
+
+
+class ActionAskGrowOptions(AskGrowSlot):
+    slot = "grow_options"
+
+    def name(self) -> Text:
+        return "action_ask_grow_options"
+
+
+class ActionAskGrowFirstStep(AskGrowSlot):
+    slot = "grow_first_step"
+
+    def name(self) -> Text:
+        return "action_ask_grow_first_step"
+
+
+class ActionAskGrowDeadline(AskGrowSlot):
+    slot = "grow_deadline"
+
+    def name(self) -> Text:
+        return "action_ask_grow_deadline"
+
+
+class ActionAskGrowCommitment(AskGrowSlot):
+    slot = "grow_commitment"
+
+    def name(self) -> Text:
+        return "action_ask_grow_commitment"
+
+
+class ActionAskGrowCommitmentFollowup(AskGrowSlot):
+    slot = "grow_commitment_followup"
+
+    def name(self) -> Text:
+        return "action_ask_grow_commitment_followup"
+
+
+class ActionAskGrowObstacle(AskGrowSlot):
+    slot = "grow_obstacle"
+
+    def name(self) -> Text:
+        return "action_ask_grow_obstacle"
 
 
 class ActionGrowComplete(Action):
@@ -564,7 +675,7 @@ class ActionGrowComplete(Action):
                                       takeaway=coach_state(tracker).get("takeaway")))
         return [SlotSet(slot, None) for slot in coach.GROW_SLOTS] + [
             SlotSet(STATE, None), SlotSet(EXPLORE, None),
-            SlotSet("last_goal_id", float(goal["id"])), SlotSet("expecting", "followup_when"),
+            SlotSet("last_goal_id", float(goal["id"])), expect(Expecting.FOLLOWUP_WHEN),
             SlotSet("advice_requests", 0.0), SlotSet(GROW_REQUESTED, False),
         ]
 
@@ -577,9 +688,9 @@ class ActionStopFlow(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         say(dispatcher, host().stop_confirmation())
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("expecting", None),
+        return [ActiveLoop(None), SlotSet("requested_slot", None), expect(None),
                 SlotSet(GROW_REQUESTED, False),
-                SlotSet("offer", "resume" if grow_in_progress(tracker) else None)]
+                offer_yes(Offer.RESUME if grow_in_progress(tracker) else None)]
 
 
 class ActionContinueFlow(Action):
@@ -594,7 +705,7 @@ class ActionContinueFlow(Action):
 
 def resume_or_offer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     if grow_in_progress(tracker):
-        events: List[EventType] = [SlotSet("grow_retry", "resume"), SlotSet("offer", None)]
+        events: List[EventType] = [SlotSet("grow_retry", "resume"), offer_yes(None)]
         if tracker.get_slot("persona") != "coach":
             say(dispatcher, host().switch_announcement("coach", tracker.get_slot("topic")))
             events.append(SlotSet("persona", "coach"))
@@ -606,12 +717,12 @@ def resume_or_offer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
         events = [e for e in events if e.get("name") not in ("grow_goal", "grow_reality", STATE)]
         return events + [
             SlotSet("grow_goal", goal.get("text")), SlotSet("grow_measure", goal.get("measure")),
-            SlotSet("persona", "coach"), SlotSet("offer", None),
+            SlotSet("persona", "coach"), offer_yes(None),
             SlotSet(STATE, {"queue": [], "turn": 0, "reflected_at": -9}),
             SlotSet("grow_retry", "resume_goal"),
         ]
     say(dispatcher, host().capabilities())
-    return [SlotSet("offer", None)]
+    return [offer_yes(None)]
 
 
 def _last_active_goal(tracker: Tracker) -> Optional[Dict[str, Any]]:

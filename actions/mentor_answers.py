@@ -11,6 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (confidence_of, earlier_texts, fresh_slot, persona, say, text_of,
                             topic_of)
+from actions.common import expect, offer_yes, mentor_kind
+from bot.dialogue import Expecting, GENERAL, MENTOR_KIND_SLOT, Offer, SURE
 from bot.personas import mentor, situation_mentor, situations
 
 # The situation matcher is trained when the action server starts, not on the first message.
@@ -24,13 +26,10 @@ TOPIC_ANSWERS = {
     "assignment": lambda topic, text: [mentor.assignment(topic)],
 }
 ANSWER_KINDS = {"advice", *TOPIC_ANSWERS}
-# `offer` after an answer in general: a button under it (Resources, A story...) without
-# a topic gets the general one too, instead of "which area?" again.
-GENERAL_OFFER = "general"
-# `offer` after advice with items left: "yes" or an unsure "what else?" asks for more.
-MORE_ADVICE_OFFER = "more_advice"
-# Below this the classifier's guess does not outweigh what the bot just offered.
-SURE = 0.8
+# `mentor_kind` after an answer in general (dialogue.GENERAL): a button under it (Resources,
+# A story...) without a topic gets the general one too, instead of "which area?" again.
+# `offer` after advice with items left (Offer.MORE_ADVICE): "yes" or an unsure "what else?"
+# asks for more.
 
 
 def advise_on(tracker: Tracker, topic: str, text: str) -> mentor.AdviceTurn:
@@ -45,14 +44,14 @@ def mentor_without_topic(dispatcher: CollectingDispatcher, tracker: Tracker,
     answered in general, the mentor answers in general rather than repeat itself. A
     different question is fine (a story after "which situation?" asks which story), and
     "more advice" after general advice asks which area again: not twice in a row."""
-    offer = fresh_slot(tracker, "offer")
-    asked = fresh_slot(tracker, "expecting") == "mentor_topic" and offer == kind
-    after_general = offer == GENERAL_OFFER
+    last_kind = fresh_slot(tracker, MENTOR_KIND_SLOT)
+    asked = fresh_slot(tracker, "expecting") == Expecting.MENTOR_TOPIC and last_kind == kind
+    after_general = last_kind == GENERAL
     if asked or (after_general and kind != "advice"):
         say(dispatcher, mentor.in_general(kind, text_of(tracker)))
-        return [SlotSet("expecting", None), SlotSet("offer", GENERAL_OFFER)]
+        return [expect(None), offer_yes(None), mentor_kind(GENERAL)]
     say(dispatcher, mentor.clarify(kind))
-    return [SlotSet("expecting", "mentor_topic"), SlotSet("offer", kind)]
+    return [expect(Expecting.MENTOR_TOPIC), offer_yes(None), mentor_kind(kind)]
 
 
 def named_topic(tracker: Tracker):
@@ -74,9 +73,9 @@ def situation_turn(dispatcher: CollectingDispatcher, tracker: Tracker,
         return None
     say(dispatcher, turn.replies)
     # "Yes" or an unsure "what else?" after advice with steps left brings the next ones.
-    offer = MORE_ADVICE_OFFER if situation_mentor.has_more(turn.state) else None
-    events: List[EventType] = [SlotSet("mentor_state", turn.state), SlotSet("expecting", None),
-                               SlotSet("offer", offer)]
+    offer = Offer.MORE_ADVICE if situation_mentor.has_more(turn.state) else None
+    events: List[EventType] = [SlotSet("mentor_state", turn.state), expect(None),
+                               offer_yes(offer)]
     situation = situations.get(turn.state.get("situation"))
     if situation:
         events.append(SlotSet("topic", situation["topic"]))
@@ -114,18 +113,18 @@ def mentor_answer(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str)
     topic, text = topic_of(tracker), text_of(tracker)
     if topic is None:
         return mentor_without_topic(dispatcher, tracker, kind)
-    events: List[EventType] = [SlotSet("topic", topic), SlotSet("expecting", None)]
+    events: List[EventType] = [SlotSet("topic", topic), expect(None)]
     if kind != "advice":
         say(dispatcher, TOPIC_ANSWERS[kind](topic, text))
-        return events + [SlotSet("offer", None)]
+        return events + [offer_yes(None)]
     turn = advise_on(tracker, topic, text)
     say(dispatcher, turn.replies)
     return events + [SlotSet("advice_given", turn.given),
-                     SlotSet("offer", MORE_ADVICE_OFFER if turn.more else None)]
+                     offer_yes(Offer.MORE_ADVICE if turn.more else None)]
 
 
 def wants_more_advice(tracker: Tracker) -> bool:
     """An unsure guess ("what else?" read as a question about the bot) right after advice
     that has more to give: the person wants the rest."""
-    return (persona(tracker) == "mentor" and fresh_slot(tracker, "offer") == MORE_ADVICE_OFFER
+    return (persona(tracker) == "mentor" and fresh_slot(tracker, "offer") == Offer.MORE_ADVICE
             and confidence_of(tracker) < SURE)

@@ -9,6 +9,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (demo_seed, earlier_texts, fresh_slot, host, persona, say, text_of,
                             topic_of)
+from actions.common import expect, offer_yes
+from bot.dialogue import MENTOR_KIND_SLOT, Offer
 from actions.mentor_answers import ANSWER_KINDS, mentor_answer
 from actions.personas import meet_mentor
 from bot.personas import coach, roleplay, situation_mentor
@@ -35,7 +37,7 @@ def _coach_turns_back(dispatcher: CollectingDispatcher, tracker: Tracker, plea: 
     events: List[EventType] = [SlotSet("advice_requests", float(count)),
                                SlotSet("asked_questions", asked + ([question_id] if question_id else []))]
     if count >= 2:
-        events.append(SlotSet("offer", "mentor"))
+        events.append(offer_yes(Offer.MENTOR))
     return events
 
 
@@ -86,8 +88,8 @@ class ActionMentorClarified(Action):
         return "action_mentor_clarified"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        offered = fresh_slot(tracker, "offer")
-        kind = offered if offered in ANSWER_KINDS else "advice"
+        asked = fresh_slot(tracker, MENTOR_KIND_SLOT)
+        kind = asked if asked in ANSWER_KINDS else "advice"
         # Asked once already: no topic now gets a general answer, never the same question.
         return mentor_answer(dispatcher, tracker, kind)
 
@@ -165,5 +167,5 @@ class ActionSharePlan(Action):
         warning = situation_mentor.plan_warning(text)
         if situation_mentor.is_explicit_plan(text) and warning is None:
             say(dispatcher, review(text, topic_of(tracker)))
-            return events + [SlotSet("expecting", None)]
+            return events + [expect(None)]
         return events + mentor_answer(dispatcher, tracker, "advice")

@@ -8,6 +8,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (demo_seed, fresh_slot, host, intent_of, persona, say, text_of,
                             topic_of, user_texts)
+from actions.common import expect, offer_yes
+from bot.dialogue import Expecting, Offer, start_offer
 from actions.grow import GROW_REQUESTED, grow_in_progress
 from actions.mentor_answers import advise_on, mentor_follow_up, mentor_without_topic
 from bot.personas import coach, explain, mentor
@@ -30,7 +32,7 @@ def switch_to(dispatcher: CollectingDispatcher, tracker: Tracker, new: str) -> L
     # Always leaves the form; the rules re-enter it when grow_requested is true.
     events: List[EventType] = [
         ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(GROW_REQUESTED, False),
-        SlotSet("persona", new), SlotSet("expecting", None), SlotSet("offer", None),
+        SlotSet("persona", new), expect(None), offer_yes(None),
         SlotSet("advice_requests", 0.0), SlotSet("it_depends_count", 0.0), SlotSet("topic", topic),
     ]
     if new == "mentor":
@@ -53,7 +55,7 @@ def switch_to(dispatcher: CollectingDispatcher, tracker: Tracker, new: str) -> L
                                             seed=demo_seed(tracker, "opening"))
     say(dispatcher, reply)
     asked = list(tracker.get_slot("asked_questions") or []) + ([question_id] if question_id else [])
-    return events + [SlotSet("asked_questions", asked), SlotSet("expecting", "coach_goal")]
+    return events + [SlotSet("asked_questions", asked), expect(Expecting.COACH_GOAL)]
 
 
 class ActionRequestPersona(Action):
@@ -74,7 +76,7 @@ class ActionDifference(Action):
             say(dispatcher, roles)
             return []
         say(dispatcher, host().difference(detail=False))
-        return [SlotSet("offer", "more_difference")]
+        return [offer_yes(Offer.MORE_DIFFERENCE)]
 
 
 class ActionWhichStyle(Action):
@@ -84,13 +86,13 @@ class ActionWhichStyle(Action):
         return "action_which_style"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        already_asked = fresh_slot(tracker, "expecting") == "style_situation"
+        already_asked = fresh_slot(tracker, "expecting") == Expecting.STYLE_SITUATION
         result = recommend(user_texts(tracker))
         say(dispatcher, result.reply)
         if result.role is None:
-            return [SlotSet("expecting", None if already_asked else "style_situation")]
+            return [expect(None if already_asked else Expecting.STYLE_SITUATION)]
         # "both" offers its starting role; "yes" begins there.
-        return [SlotSet("expecting", None), SlotSet("offer", f"start:{result.start}")]
+        return [expect(None), offer_yes(start_offer(result.start))]
 
 
 class ActionExplainTechnique(Action):
@@ -129,7 +131,7 @@ def _situation(tracker: Tracker) -> Optional[str]:
     if text_of(tracker).startswith("/"):
         return texts[-1] if texts else None
     current = texts[-1] if texts else ""
-    if fresh_slot(tracker, "expecting") == "compare_situation":
+    if fresh_slot(tracker, "expecting") == Expecting.COMPARE_SITUATION:
         return current
     # The reading strips the request's framing ("coach vs mentor on this: ...") and keeps
     # the situation (bot/understanding); a request without one refers to the message
@@ -156,7 +158,7 @@ class ActionCompareAnswers(Action):
         situation = _situation(tracker)
         if not situation:
             say(dispatcher, host().compare_intro(""))
-            return [SlotSet("expecting", "compare_situation")]
+            return [expect(Expecting.COMPARE_SITUATION)]
         # A situation sent with the request did not go through the NLU pipeline: its own
         # topic words count first.
         sent = text_of(tracker).startswith("/")
@@ -171,7 +173,7 @@ class ActionCompareAnswers(Action):
         say(dispatcher, host().compare_part(explain.tag_halves(coach_reply, "grow_goal", question_id), "coach"))
         say(dispatcher, host().compare_part(turn.replies[0], "mentor"))
         say(dispatcher, host().compare_outro())
-        return [SlotSet("expecting", None), SlotSet("advice_given", turn.given),
+        return [expect(None), SlotSet("advice_given", turn.given),
                 SlotSet("asked_questions", asked + ([question_id] if question_id else []))]
 
 
@@ -193,9 +195,9 @@ class ActionItDepends(Action):
             count = int(tracker.get_slot("it_depends_count") or 0) + 1
             if count >= 2:
                 say(dispatcher, mentor.it_depends())
-                return [SlotSet("it_depends_count", float(count)), SlotSet("offer", "coach")]
+                return [SlotSet("it_depends_count", float(count)), offer_yes(Offer.COACH)]
             return ([SlotSet("it_depends_count", float(count))]
                     + mentor_without_topic(dispatcher, tracker, "advice"))
         result = recommend(user_texts(tracker))
         say(dispatcher, result.reply)
-        return [SlotSet("offer", f"start:{result.start}")] if result.start else []
+        return [offer_yes(start_offer(result.start))] if result.start else []

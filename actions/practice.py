@@ -7,14 +7,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import last_bot_metadata, say, text_of
+from actions.common import expect
+from bot.dialogue import CONTROL_SURE
 from bot.practice import labeller, round as practice_round
 
 # The labeller trains on first use; start now so the first round's replies do not wait.
 labeller.warm_up()
 
 
-# As sure as the override policy must be before a control request wins.
-CONTROL_SURE = 0.85
+# As sure as the override policy must be before a control request wins (CONTROL_SURE).
 
 
 def _control(tracker: Tracker) -> Optional[str]:
@@ -41,7 +42,7 @@ class ActionPracticeStart(Action):
         say(dispatcher, replies)
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("grow_requested", False),
                 SlotSet("roleplay_state", None),
-                SlotSet("expecting", None), SlotSet("practice_state", state),
+                expect(None), SlotSet("practice_state", state),
                 SlotSet("practice_rounds", float(rounds + 1))]
 
 

@@ -9,8 +9,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (demo_seed, fresh_slot, host, intent_of, persona, say, text_of,
                             topic_of, user_texts)
+from actions.common import expect, offer_yes
+from bot.dialogue import Expecting, Offer, offered_start, start_offer
 from actions.grow import decided, grow_in_progress, resume_or_offer, start_grow_events
-from actions.mentor_answers import (MORE_ADVICE_OFFER, mentor_answer, mentor_follow_up,
+from actions.mentor_answers import (mentor_answer, mentor_follow_up,
                                     wants_more_advice)
 from actions.mentoring import as_mentor
 from actions.personas import switch_to
@@ -29,7 +31,7 @@ class ActionGreet(Action):
             goal = last_coach_goal(tracker)
             if goal is not None and not checkin_just_shown(tracker, goal):
                 say(dispatcher, coach.return_opening(goal, seed=demo_seed(tracker, "return")))
-                return [SlotSet("expecting", "step_followup"), SlotSet("last_goal_id", float(goal["id"]))]
+                return [expect(Expecting.STEP_FOLLOWUP), SlotSet("last_goal_id", float(goal["id"]))]
         say(dispatcher, host().greeting(returning, active_goal_texts(tracker) if returning else []))
         return []
 
@@ -145,7 +147,7 @@ class ActionGoodbye(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         say(dispatcher, host().goodbye())
         # A GROW in progress is paused, never lost: its answers stay in the slots.
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("expecting", None)]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), expect(None)]
 
 
 class ActionAffirm(Action):
@@ -159,16 +161,16 @@ class ActionAffirm(Action):
 
     def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         offer = fresh_slot(tracker, "offer") or ""
-        if offer in ("mentor", "coach"):
+        if offer in (Offer.MENTOR, Offer.COACH):
             return switch_to(dispatcher, tracker, offer)
-        if offer.startswith("start:"):
-            return switch_to(dispatcher, tracker, offer.split(":", 1)[1])
-        if offer == "more_difference":
+        if offered_start(offer):
+            return switch_to(dispatcher, tracker, offered_start(offer))
+        if offer == Offer.MORE_DIFFERENCE:
             say(dispatcher, host().difference(detail=True))
-            return [SlotSet("offer", None)]
-        if offer == "resume":
+            return [offer_yes(None)]
+        if offer == Offer.RESUME:
             return resume_or_offer(dispatcher, tracker)
-        if offer == MORE_ADVICE_OFFER:
+        if offer == Offer.MORE_ADVICE:
             return mentor_answer(dispatcher, tracker, "advice")
         say(dispatcher, host().affirm_ack())
         return []
@@ -183,7 +185,7 @@ class ActionDeny(Action):
         if follow_up is not None:
             return follow_up
         say(dispatcher, host().deny_ack())
-        return [SlotSet("offer", None)]
+        return [offer_yes(None)]
 
 
 class ActionInform(Action):
@@ -205,7 +207,7 @@ class ActionInform(Action):
             reply, _ = coach.outside_grow("opening", topic_of(tracker), text, tracker.get_slot("asked_questions") or [],
                                          seed=demo_seed(tracker, "opening"))
             say(dispatcher, reply)
-            return [SlotSet("expecting", "coach_goal")]
+            return [expect(Expecting.COACH_GOAL)]
         if role == "mentor":
             return mentor_answer(dispatcher, tracker, "advice")
         if intent_of(tracker) == "inform" and coach.classify_answer(text, "grow_goal") == "ok":
@@ -223,7 +225,7 @@ class ActionInform(Action):
             # A situation that calls for both roles: say how to split the work, then the
             # person chooses where to start (a "yes" starts the suggested role).
             say(dispatcher, recommendation.reply)
-            return [SlotSet("expecting", None), SlotSet("offer", f"start:{recommendation.start}")]
+            return [expect(None), offer_yes(start_offer(recommendation.start))]
         role = recommendation.start or "coach"
         reason = recommendation.reason_key or "situation"
         if role == "mentor":

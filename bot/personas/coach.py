@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Pattern, Sequence, Set, Tuple
 
 from bot.content import load
+from bot.dialogue import Retry
 from bot.personas import listen
 from bot.personas.listen import KeyWords
 from bot.personas.reflect import clean, reflect
@@ -30,9 +31,8 @@ STAGE_OF: Dict[str, str] = {
     "grow_commitment": "will", "grow_commitment_followup": "will", "grow_obstacle": "will",
 }
 STAGES = ("goal", "reality", "options", "will")
-RETRIES = (None, "vague", "dont_know", "advice_plea", "advice_plea_repeat", "resume", "carry_on",
-           "space", "topic_change", "refocus", "start_over", "step_back", "dont_know_want",
-           "resume_goal")
+# How a question may be prefaced (slot grow_retry): bot/dialogue.py, Retry.
+RETRIES = (None, *Retry)
 # Turns asked through the grow_explore slot: not a GROW answer, a move around it.
 EXPLORE_KINDS = ("contract", "stay", "hold", "repair", "readiness_options", "readiness_will",
                  "checkin", "takeaway", "explore_goal")

@@ -17,6 +17,14 @@
    (slot `expecting`), the next message goes back to that action, unless the person
    clearly changes course (switch persona, stop, delete data, ...).
 
+6. The one way into GROW: after an action that may start or resume it
+   (GROW_ENTRY_ACTIONS) and set `grow_requested`, the form. After this policy's own
+   actions a running form comes back.
+
+The state it reads (`expecting`, `offer`, the thresholds, the interrupt intents) is
+defined in bot/dialogue.py; README "How the next action is chosen" lists the branches in
+order, and tests/unit/test_override_policy.py tests each one.
+
 After any other action that no rule continues, it ends the turn (action_listen at 0.5,
 above RulePolicy's core fallback at 0.3, below every rule at 1.0).
 
@@ -35,7 +43,9 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import safety
+from bot import dialogue, safety
+from bot.dialogue import (CONTROL_SURE, ESCAPE_INTENTS, EXPECTATIONS, SITUATION_EXPECTATIONS, SURE,
+                          Expecting)
 from bot.safety.text import FULL_TEXT_KEY
 
 SAFETY_ACTION = "action_safety"
@@ -52,34 +62,12 @@ GROW_FORM = "grow_form"
 INFORM_ACTION = "action_inform"
 AFFIRM_ACTION = "action_affirm"
 
-# What the `expecting` slot may hold: the action that consumes the answer, and the intents
-# that count as an answer (None: anything but a change of course). A confident intent
-# outside that set is a new request and goes through the rules as usual.
-ANSWERS = {"inform", "nlu_fallback", "set_goal", "share_plan", "it_depends"}
-EXPECTATIONS = {
-    # The coach asked "which goal would you like to explore?": the answer is the goal.
-    "coach_goal": ("action_set_goal", None),
-    "followup_when": ("action_request_followup", {"request_followup", "inform", "affirm", "deny", "nlu_fallback"}),
-    "which_goal": ("action_report_progress", {"report_progress", "inform", "nlu_fallback", "drop_goal"}),
-    "mentor_topic": ("action_mentor_clarified", {"inform", "nlu_fallback"}),
-    # Asked to describe their situation, whatever the person says next is that situation.
-    "style_situation": ("action_which_style", None),
-    "compare_situation": ("action_compare_answers", None),
-    "delete_confirm": ("action_delete_data_confirmed", None),
-    # The gentle question after low mood: whatever comes next is its answer.
-    "concern_answer": (CONCERN_ANSWER_ACTION, None),
-    "plan_text": ("action_share_plan", ANSWERS),
-    # The coach asked a returning person how their step went: the answer is progress.
-    "step_followup": ("action_report_progress", None),
-}
-EXPECTATION_ACTIONS = {name: action for name, (action, _) in EXPECTATIONS.items()}
+EXPECTATION_ACTIONS = {name: expectation.action for name, expectation in EXPECTATIONS.items()}
 # Enough to tell that "in two weeks" answers "when shall I check in?" whatever the intent.
 TIME_WORDS = re.compile(
     r"\b(today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"next|week|weeks|month|months|days?|hours?|morning|afternoon|evening|\d{1,2}(:\d\d)?\s*(am|pm)|"
     r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2})\b", re.IGNORECASE)
-# Below this confidence the classifier's guess does not count as a change of course.
-SURE = 0.8
 
 # Control requests win in every context (after safety): mid-GROW, mid-mentoring, in an
 # expected answer and in a role-play. The reading (bot/understanding, parse data `reading`)
@@ -96,41 +84,28 @@ CONTROL_ACTIONS = {
     "change_topic": CONTROL_ACTION,
     "undo": UNDO_ACTION,
 }
-# Expectations whose answer describes the person's situation (any message is the answer).
-SITUATION_EXPECTATIONS = {"style_situation", "compare_situation"}
 # Controls the coach answers itself inside GROW (as it does complaints and corrections).
 COACH_HANDLES = {"start_over", "change_topic"}
 # A complaint about the conversation or a correction is not coaching material.
 REPAIR_ACTS = {"complaint", "correction"}
-CONTROL_SURE = 0.85
 
 # After these the turn ends: nothing resumes after a safety reply.
 SAFETY_REPLIES = {SAFETY_ACTION, SAFETY_CHECK_ACTION, CONCERN_ACTION, CONCERN_ANSWER_ACTION}
 OVERRIDE_ACTIONS = {*SAFETY_REPLIES, ROLEPLAY_ACTION, PRACTICE_ACTION, SCOPE_ACTION, AFFIRM_ACTION,
                     INFORM_ACTION, *CONTROL_ACTIONS.values(),
                     *EXPECTATION_ACTIONS.values()}
-
-# Intents that mean "I'm doing something else now" and so always escape an expectation.
-ESCAPE_INTENTS = {
-    "request_coach", "request_mentor", "stop_flow", "delete_data", "export_data",
-    "greet", "goodbye", "ask_difference", "ask_capabilities", "list_goals",
-    "ask_technique", "bot_challenge", "express_distress", "ask_out_of_scope",
-    # The web page's Compare control (and a confident "how would each of you answer this?").
-    "compare_answers",
-}
+# The actions that may start or resume GROW. Each sets the featurized slot grow_requested
+# (true: the form comes next, the one way into GROW; false: the turn ends).
+GROW_REQUESTED = "grow_requested"
+GROW_ENTRY_ACTIONS = {"action_set_goal", "action_request_persona", "action_continue_flow",
+                      AFFIRM_ACTION, INFORM_ACTION}
 
 
 def fresh_value(tracker: DialogueStateTracker, slot: Text = "expecting") -> Any:
-    """A slot value set by the bot's last turn; an older one has gone stale."""
-    users_seen = 0
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            users_seen += 1
-            if users_seen == 2:
-                return None
-        elif isinstance(event, SlotSet) and event.key == slot and users_seen == 1:
-            return event.value
-    return None
+    """A turn-scoped slot's value if the bot's last turn set it (bot/dialogue.py, fresh)."""
+    return dialogue.fresh(((dialogue.USER, None, None) if isinstance(event, UserUttered)
+                           else (dialogue.SLOT, event.key, event.value) if isinstance(event, SlotSet)
+                           else (None, None, None) for event in reversed(tracker.events)), slot)
 
 
 def full_text(message: Optional[UserUttered]) -> Text:
@@ -222,15 +197,20 @@ class OverridePolicy(Policy):
 
     def _choose(self, tracker: DialogueStateTracker) -> Optional[Text]:
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
-            # After one of our actions: into GROW if it asked for that or left it running
-            # (an interruption was answered: the coach's question comes back, as after the
-            # interruption rules in data/rules/grow.yml), else back to the person.
-            if tracker.latest_action_name in SAFETY_REPLIES:
+            # After an action. Nothing resumes after a safety reply. Into GROW when the
+            # action asked for it (grow_requested): the one way into GROW. After this
+            # policy's own actions the running form also comes back (an interruption was
+            # answered, as after the interruption rules in data/rules/grow.yml), else the
+            # turn ends. After any other action the rules continue.
+            latest = tracker.latest_action_name
+            if latest in SAFETY_REPLIES:
                 return ACTION_LISTEN_NAME
-            if tracker.latest_action_name in OVERRIDE_ACTIONS:
-                if tracker.get_slot("grow_requested") or tracker.active_loop_name == GROW_FORM:
+            if latest in OVERRIDE_ACTIONS:
+                if tracker.get_slot(GROW_REQUESTED) or tracker.active_loop_name == GROW_FORM:
                     return GROW_FORM
                 return ACTION_LISTEN_NAME
+            if latest in GROW_ENTRY_ACTIONS and tracker.get_slot(GROW_REQUESTED):
+                return GROW_FORM
             return None
         if tracker.latest_message is None:
             return None
@@ -242,7 +222,7 @@ class OverridePolicy(Policy):
         if self._crisis(tracker, risk):
             return SAFETY_ACTION
         intent = (tracker.latest_message.intent or {}).get("name")
-        if fresh_value(tracker) == "concern_answer":
+        if fresh_value(tracker) == Expecting.CONCERN_ANSWER:
             return CONCERN_ANSWER_ACTION
         if risk.level == safety.CONCERN and not concern_asked_this_session(tracker):
             return CONCERN_ACTION
@@ -292,12 +272,12 @@ class OverridePolicy(Policy):
             return AFFIRM_ACTION
         expecting = fresh_value(tracker)
         if expecting in EXPECTATIONS:
-            action, answers = EXPECTATIONS[expecting]
+            action, answers = EXPECTATIONS[expecting].action, EXPECTATIONS[expecting].answers
             if answers is None:
                 return None if intent in ESCAPE_INTENTS and confidence >= SURE else action
             if intent in answers or confidence < SURE:
                 return action
-            if expecting == "followup_when" and TIME_WORDS.search(tracker.latest_message.text or ""):
+            if expecting == Expecting.FOLLOWUP_WHEN and TIME_WORDS.search(tracker.latest_message.text or ""):
                 return action
         if intent == "express_distress" and tracker.active_loop_name is None:
             # The classifier saw distress in a work idiom ("this deadline is killing me") or

@@ -64,7 +64,7 @@ class Session:
             self.transcript += [text, self.summary]
             return self.summary
         action = (grow.ActionAskGrowExplore() if slot == grow.EXPLORE
-                  else getattr(grow, f"AskGrow_{slot}")())
+                  else next(cls for cls in grow.AskGrowSlot.__subclasses__() if cls.slot == slot)())
         dispatcher = CollectingDispatcher()
         self._apply(action.run(dispatcher, self._tracker(), DOMAIN))
         reply = " ".join(m["text"] for m in dispatcher.messages)
