@@ -228,3 +228,9 @@ def test_every_generic_script_belongs_to_a_situation_and_the_rest_name_no_one():
             continue
         names = re.findall(r"(?<=[a-z,] )[A-Z][a-z]+", situation["script"])
         assert not names, (situation["id"], names)
+
+
+def test_a_work_contract_between_teams_is_not_a_legal_question():
+    assert mentor.boundaries_of("Her team has broken our integration contract three times") == []
+    assert mentor.boundaries_of("we need sign-off before the release date") == []
+    assert mentor.boundaries_of("I have 21 days to sign the severance agreement") == ["legal"]
