@@ -244,8 +244,9 @@ def test_a_clear_safe_with_what_the_person_is_doing_closes_and_a_worrying_one_do
         who = f"{sender}-open-{index}"
         bot.say(who, "I want to kill myself")
         reply = bot.say(who, answer)
+        # Asked again or given the helplines again (a risky answer): never closed.
         assert "glad you're safe" not in " ".join(texts(reply)), answer
-        assert reply[-1]["text"].endswith("are you safe right now?"), answer
+        assert set(techniques(reply)) == {"safety"} and "are you safe right now?" in " ".join(texts(reply)), answer
         assert bot.tracker(who)["slots"]["safety_check"] is True, answer
 
 
