@@ -234,3 +234,9 @@ def test_a_work_contract_between_teams_is_not_a_legal_question():
     assert mentor.boundaries_of("Her team has broken our integration contract three times") == []
     assert mentor.boundaries_of("we need sign-off before the release date") == []
     assert mentor.boundaries_of("I have 21 days to sign the severance agreement") == ["legal"]
+
+
+def test_hires_or_a_contractor_takes_the_hires_with_the_contractor_as_fallback():
+    _, choice = _talk("I need to ask my director Elena for two more engineers for my team",
+                      "Back to Elena: should I ask for two full-time hires or one contractor for six months?")
+    assert _text(choice).startswith("Ask for two full-time hires.")
