@@ -13,10 +13,12 @@ from bot.paths import PROJECT_ROOT
 from bot.personas import situations
 
 DESCRIPTIONS = PROJECT_ROOT / "tests" / "data" / "situation_descriptions.yml"
-# Issue 19's target is 0.85; the matcher reached 0.649 on the sealed eval half (3 Dec 2026),
-# so the issue stays open and this floor keeps it from getting worse.
+# Issue 19's target is 0.85. The matcher reached 0.649 on the sealed eval half; on 3 Dec
+# 2026 (written phrasings in forum style, the words people use, an "outside" class, who is
+# involved) it measured 0.792, 0.821, then 0.810 as committed (three looks in all), so the
+# issue stays open and this floor keeps it from getting worse.
 TARGET_TOP1 = 0.85
-FLOOR_TOP1 = 0.64
+FLOOR_TOP1 = 0.80
 REQUIRED = (
     "report_missing_deadlines rude_high_performer conflict_between_reports "
     "own_conflict_with_colleague managing_former_peers first_time_manager asking_for_headcount "
@@ -107,3 +109,16 @@ def test_a_weak_match_names_two_situations():
 def test_excluded_situations_are_not_offered():
     match = situations.match("I want to become a data analyst", exclude=["career_change"])
     assert "career_change" not in match.two
+
+
+def test_everyday_life_is_outside_but_a_question_about_work_is_not():
+    for text in ("how do I make lasagne for eight people", "my cat keeps scratching the sofa"):
+        assert situations.match(text).verdict == "none"
+    for text in ("what's your advice on leadership?", "what's your advice on feedback?"):
+        assert situations.match(text).verdict != "none"
+
+
+def test_naming_people_and_nothing_about_them_is_not_sure():
+    match = situations.match("my colleague and my boss")
+    assert match.verdict == "unsure" and len(match.two) == 2
+    assert situations.match("my boss micromanages me").verdict == "sure"
