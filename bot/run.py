@@ -162,6 +162,11 @@ def child_env(cfg: Dict[str, str]) -> Dict[str, str]:
     env["RASA_URL"] = f"http://127.0.0.1:{cfg['port']}"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no calls home from an offline bot
+    # Sanic 21.12 closes a new connection whose request it has not read within its
+    # keep-alive timeout (5 s). The action server runs actions on its event loop, so under
+    # load it can stall longer: Rasa's call then fails mid-body ("Cannot write to closing
+    # transport", seen once in the multi-replica test) and the person gets the fallback.
+    env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
     # Start-up deprecation noise of Rasa 3.6's pinned libraries (SQLAlchemy 2.0 notices,
     # TensorFlow/numpy deprecations) says nothing a user can act on; set either to show it.
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
