@@ -85,10 +85,18 @@ class ActionSafetyConcern(Action):
         return "action_safety_concern"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        say(dispatcher, replies.concern())
+        risk, _ = read(tracker)
+        say(dispatcher, replies.concern(likely=risk.source == "classifier"))
         return _stop_everything(tracker) + [SlotSet("expecting", "concern_answer"),
                                             SlotSet("roleplay_state", None),
                                             SlotSet("practice_state", None)]
+
+
+def _last_bot_text(tracker: Tracker) -> str:
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return event.get("text") or ""
+    return ""
 
 
 class ActionSafetyConcernAnswer(Action):
@@ -108,7 +116,7 @@ class ActionSafetyConcernAnswer(Action):
             return [SlotSet("expecting", None), SlotSet("safety_check", True),
                     SlotSet("safety_misunderstood", 0.0)]
         if answer == "no":
-            say(dispatcher, replies.concern_no(where))
+            say(dispatcher, replies.concern_no(where, likely=replies.asked_as_likely(_last_bot_text(tracker))))
             return [SlotSet("expecting", None)]
         # Unclear ("can we talk about my deck?"): the question once more, gently; what
         # comes next is read as usual, so no one is held in a loop.

@@ -52,18 +52,21 @@ def report_crises(split: str, show: bool) -> Tuple[int, int]:
     by = defaultdict(Counter)
     misses = []
     for item, form in rows:
-        caught = crisis_of(item).crisis
+        risk = crisis_of(item)
+        caught = risk.crisis
         keys = [f"category {item['category']}", f"form {form}", f"lang {item.get('lang', 'en')}"]
         if "explicit" in item:
             keys.append("explicit words" if item["explicit"] else "no explicit words")
         for key in keys + ["ALL"]:
             by[key]["total"] += 1
             by[key]["caught"] += caught
+            by[key]["asked"] += risk.level != safety.NONE
         if not caught:
             misses.append((item["id"], form, item.get("category"), item.get("text") or item.get("messages")))
-    print("\n## Crisis recall (full protocol)")
+    print("\n## Crisis recall (full protocol; in brackets: protocol or the direct question)")
     for key in sorted(by, key=lambda k: (k == "ALL", k)):
-        print(f"  {key:<32} {rate(by[key]['caught'], by[key]['total'])}")
+        print(f"  {key:<32} {rate(by[key]['caught'], by[key]['total'])}"
+              f"  ({rate(by[key]['asked'], by[key]['total'])})")
     if show:
         print("\n  misses:")
         for miss in misses:
@@ -75,7 +78,9 @@ def report_false_alarms(split: str, show: bool) -> None:
     print("\n## False alarms (full protocol / gentle question)")
     sets = [("work look-alikes", pick(load("lookalikes")["items"], split), "text"),
             ("everyday requests", pick(load("everyday")["items"], split), "text"),
-            ("split work conversations", pick(load("crisis_split").get("negatives"), split), "messages")]
+            ("split work conversations", pick(load("crisis_split").get("negatives"), split), "messages"),
+            ("coaching conversations", pick(load("conversations")["items"], split), "text"),
+            ("safe emotional messages", pick(load("emotional_safe")["items"], split), "text")]
     for name, items, field in sets:
         alarms, concerns, shown = 0, 0, []
         for item in items:

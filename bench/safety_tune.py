@@ -24,6 +24,9 @@ def dev_items() -> List[Dict]:
     rows += [{"id": i["id"], "text": " ".join(i["messages"]), "crisis": True, "set": "crisis_split",
               "category": i.get("category"), "lang": i.get("lang", "en")}
              for i in load("crisis_split")["items"] if i.get("split") == "dev"]
+    for name in classifier.SAFE_CONVERSATION_SETS:
+        rows += [{"id": i["id"], "text": i["text"], "crisis": False, "set": name,
+                  "category": None, "lang": "en"} for i in load(name)["items"] if i.get("split") == "dev"]
     return rows
 
 
@@ -49,8 +52,10 @@ def main() -> None:
     looks = [s for s in scored if s[0]["set"] == "lookalikes"]
     everyday = [s for s in scored if s[0]["set"] == "everyday"]
     print(f"dev, {FOLDS}-fold: {len(crises)} crises, {len(looks)} look-alikes, {len(everyday)} everyday")
-    for threshold in (0.5, 0.6, 0.7, 0.8):
-        for sure in (0.8, 0.85, 0.87, 0.9, 0.95, 1.01):
+    # The direct question's thresholds (THRESHOLD, SURE_WITHOUT_CUE) and the full protocol's
+    # (FULL_THRESHOLD, FULL_WITHOUT_CUE) are both read from this table.
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9):
+        for sure in (0.8, 0.9, 0.95, 0.98, 1.01):
             if sure < threshold:
                 continue
 
@@ -66,8 +71,10 @@ def main() -> None:
             alone = sum(map(by_classifier, crises)) / len(crises)
             fa_look = sum(map(alarm, looks)) / len(looks)
             fa_every = sum(map(alarm, everyday)) / len(everyday)
+            talk = [s for s in scored if s[0]["set"] in classifier.SAFE_CONVERSATION_SETS]
+            fa_talk = sum(map(alarm, talk)) / max(1, len(talk))
             print(f"  cue>={threshold} no-cue>={sure}: recall {recall:.3f} (classifier alone {alone:.3f})  "
-                  f"look-alikes {fa_look:.3f}  everyday {fa_every:.3f}")
+                  f"look-alikes {fa_look:.3f}  everyday {fa_every:.3f}  safe conversation {fa_talk:.3f}")
             if (threshold, sure) == (classifier.THRESHOLD, classifier.SURE_WITHOUT_CUE):
                 for key in ("category", "lang"):
                     counts: Dict[str, List[int]] = {}

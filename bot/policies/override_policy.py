@@ -182,6 +182,9 @@ class OverridePolicy(Policy):
         if risk.crisis:
             return True
         intent = message.intent or {}
+        text = (message.text or "").strip()
+        if intent.get("name") == "express_distress" and (not text or text.startswith("/")):
+            return True  # the intent itself was sent (a payload, a test story): no words to doubt
         # The classifier alone also needs a word of harm, death or despair in the message:
         # it is sometimes nearly certain about plain work talk.
         return (
@@ -279,11 +282,12 @@ class OverridePolicy(Policy):
                 return action
             if expecting == Expecting.FOLLOWUP_WHEN and TIME_WORDS.search(tracker.latest_message.text or ""):
                 return action
-        if intent == "express_distress" and tracker.active_loop_name is None:
+        if intent == "express_distress":
             # The classifier saw distress in a work idiom ("this deadline is killing me") or
-            # guessed without confidence, and the lexicon found nothing: treat it as a
-            # statement. Inside a form it is simply the answer.
-            return INFORM_ACTION
+            # in plain feeling ("things just feel off at work"), and the risk reading found
+            # nothing: treat it as a statement, and inside GROW as the answer (data/rules'
+            # express_distress rule would otherwise start the crisis protocol there).
+            return tracker.active_loop_name or INFORM_ACTION
         return None
 
     def predict_action_probabilities(

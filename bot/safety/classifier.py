@@ -6,15 +6,16 @@ first time it is needed (nothing is downloaded): crisis sentences are the lexico
 examples, the NLU's express_distress examples and data/content/safety_training.yml; the
 rest of the NLU data and the look-alikes are not; plus a larger corpus written for it
 (safety_training_corpus.yml) and the development half of the independent safety sets.
-Its guess counts above THRESHOLD with a word of harm, death or despair in the message
-(safety_lexicon.yml's classifier_cues), and above SURE_WITHOUT_CUE without one.
+Its guess is graded (tier): the full protocol above FULL_THRESHOLD with a word of harm,
+death or despair in the message (safety_lexicon.yml's classifier_cues) or FULL_WITHOUT_CUE
+without one; a direct question first above THRESHOLD / SURE_WITHOUT_CUE.
 """
 import logging
 import math
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import yaml
 
@@ -25,16 +26,30 @@ from bot.safety.text import fold
 
 # Chosen by five-fold cross-validation on the development half of tests/data/safety_eval
 # (python -m bench.safety_tune), reading the classifier's own recall because the lexicon
-# was tuned on those items: with a word of harm, death or despair the guess counts from
-# 0.5, without one from 0.9. With the third training corpus (3 Dec 2026): classifier alone
+# was tuned on those items. First on crises, look-alikes and everyday requests only: with
+# a word of harm, death or despair from 0.5, without one from 0.9 (third corpus: classifier alone
 # 0.92 of crises, look-alike false alarms 1.8% with the lexicon, everyday requests 0%;
 # 0.6/0.9 catches 0.906 at the same alarms, 0.5/0.8 catches 0.948 but alarms on 3.7% of
 # look-alikes and 0.7% of everyday requests (over the 0.5% target).
 # With an explicit word of suicide, dying or self-harm (safety_lexicon.yml's explicit_cues,
 # the issue asks for 98% of those) the guess counts from 0.3: dev CV explicit crises 36/38
 # -> 38/38 for the classifier alone, no more alarms (0.2 the same, 0.4 37/38).
-THRESHOLD = 0.5
 EXPLICIT_THRESHOLD = 0.3
+# Thresholds chosen on crises, look-alike idioms and everyday requests alone (0.5 with a
+# cue, 0.9 without) started the full protocol on 7-13% of the safe messages of real
+# coaching conversations (tests/data/safety_eval/conversations.yml and emotional_safe.yml:
+# feelings, decisions, breakups, resignations), and an evaluator's coachee was sent to a
+# crisis line sixteen times. So the classifier now grades (dev 5-fold CV with those sets,
+# python -m bench.safety_tune, 3 Dec 2026):
+# - the full protocol at once from 0.9 with a cue, 0.98 without (or an explicit word from
+#   0.3): with the lexicon 0.948 of dev crises, safe conversation 1.5%, look-alikes 0.6%;
+# - a direct question first ("are you thinking about ending your life, or is someone
+#   hurting you?", risk level "concern") where the single threshold used to start the
+#   protocol (0.5 with a cue, 0.9 without), so nothing caught before goes unasked: protocol
+#   or question on 0.991 of dev crises, safe conversation 7.3% (asked once a session).
+FULL_THRESHOLD = 0.9
+FULL_WITHOUT_CUE = 0.98
+THRESHOLD = 0.5
 SURE_WITHOUT_CUE = 0.9
 logger = logging.getLogger(__name__)
 # libyaml's parser when PyYAML has it: the training files are large.
@@ -99,7 +114,17 @@ def dev_rows(exclude_ids: frozenset = frozenset()) -> List[Tuple[str, bool]]:
     rows = [(item["text"], True) for name in ("crisis", "crisis_long") for item in items(name)]
     rows += [(" ".join(item["messages"]), True) for item in items("crisis_split")]
     rows += [(item["text"], False) for name in ("lookalikes", "everyday") for item in items(name)]
+    # Safe messages from real coaching and mentoring conversations (feelings, decisions,
+    # breakups, resignations): the classifier's costliest false alarms.
+    # An idiom with an explicit word ("I'll die of embarrassment") is left out: the
+    # look-alike cut handles those, and learning them as safe lowered explicit crises.
+    rows += [(item["text"], False) for name in SAFE_CONVERSATION_SETS
+             if (folder / f"{name}.yml").exists() for item in items(name)
+             if not lexicon.has_explicit_words(item["text"])]
     return rows
+
+
+SAFE_CONVERSATION_SETS = ("conversations", "emotional_safe")
 
 
 def work_descriptions() -> List[str]:
@@ -255,9 +280,26 @@ def is_sure(text: str) -> bool:
     """The classifier alone is sure, whatever words the text holds (the recent messages
     read together)."""
     rest = lexicon.classifier_text(text)
-    return bool(rest) and judge(text, rest, probability(rest) if rest else 0.0, SURE_WITHOUT_CUE)
+    sure = SURE_WITHOUT_CUE if lexicon.has_explicit_words(rest) else FULL_WITHOUT_CUE
+    return bool(rest) and judge(text, rest, probability(rest) if rest else 0.0, sure, sure)
+
+
+CRISIS, ASK = "crisis", "ask"
+
+
+def tier(text: str) -> Optional[str]:
+    """"crisis" (the full protocol), "ask" (a direct question first) or None."""
+    rest = lexicon.classifier_text(text)
+    if not rest:
+        return None
+    p = probability(rest)
+    if judge(text, rest, p, FULL_THRESHOLD, FULL_WITHOUT_CUE):
+        return CRISIS
+    if judge(text, rest, p):
+        # An explicit word of suicide, dying or self-harm is explicit risk: the protocol at once.
+        return CRISIS if lexicon.has_explicit_words(rest) else ASK
+    return None
 
 
 def is_crisis(text: str) -> bool:
-    rest = lexicon.classifier_text(text)
-    return judge(text, rest, probability(rest) if rest else 0.0)
+    return tier(text) == CRISIS

@@ -115,12 +115,21 @@ def resolved(region: str = "international") -> Reply:
     return host_reply(_prose()["resolved"].format(helpline=_short_helpline(region)))
 
 
-def concern() -> Reply:
+def concern(likely: bool = False) -> Reply:
+    """The direct question: after low mood, or (`likely`) after a message the risk
+    classifier found likely but not sure, which asks about both dangers."""
     prose = _prose()
-    return host_reply(prose["concern"], [button(title) for title in prose["concern_buttons"]])
+    key = "likely" if likely else "concern"
+    return host_reply(prose[key], [button(title) for title in prose[f"{key}_buttons"]])
 
 
-def concern_no(region: str = "international") -> Reply:
+def asked_as_likely(bot_text: str) -> bool:
+    """Whether the bot's question was the `likely` one (its answer gets its own thanks)."""
+    return " ".join((bot_text or "").split()) == " ".join(_prose()["likely"].split())
+
+
+def concern_no(region: str = "international", likely: bool = False) -> Reply:
     prose = _prose()
-    return host_reply(prose["concern_no"].format(helpline=_short_helpline(region)),
-                      [button(title) for title in prose["concern_buttons_after"]])
+    key = "likely" if likely else "concern"
+    return host_reply(prose[f"{key}_no"].format(helpline=_short_helpline(region)),
+                      [button(title) for title in prose[f"{key}_buttons_after"]])

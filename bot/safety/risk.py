@@ -3,7 +3,8 @@
 Levels: "crisis" (the full protocol), "concern" (low mood without ideation: a gentle,
 direct check-in question) or "none". Sources, strongest first:
 1. the lexicon on the whole message (the untruncated text when a channel cut it);
-2. the risk classifier, when sure and the message has a word of harm, death or despair;
+2. the risk classifier: the full protocol when it is sure (classifier.FULL_THRESHOLD), a
+   direct question first ("concern", source "classifier") when it finds a crisis likely;
 3. the recent messages read together: cues that mean little alone ("i have a plan",
    "and a date", "i wrote letters to my kids") count when an earlier message showed low
    mood or another cue, so a crisis split over two or three messages is caught;
@@ -42,8 +43,12 @@ def assess_text(text: str, use_classifier: bool = True) -> Risk:
     found = lexicon.categories_in(text)
     if found:
         return Risk(CRISIS, tuple(found), "lexicon")
-    if use_classifier and classifier.is_crisis(text):
+    read = classifier.tier(text) if use_classifier else None
+    if read == classifier.CRISIS:
         return Risk(CRISIS, (DEFAULT_CATEGORY,), "classifier")
+    if read == classifier.ASK:
+        # Likely but not sure: ask directly before anything else, as a crisis line would.
+        return Risk(CONCERN, (), "classifier")
     if lexicon.low_mood(text):
         return Risk(CONCERN, (), "low_mood")
     return Risk(NONE)

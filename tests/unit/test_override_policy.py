@@ -267,7 +267,15 @@ def test_unsure_distress_outside_a_form_is_a_statement_inside_it_the_answer(poli
     monkeypatch.setattr(op.safety, "is_lookalike", lambda text: False)
     assert policy._choose(tracker(user("this deadline is killing me", "express_distress"))) == op.INFORM_ACTION
     in_form = tracker(ActiveLoop(op.GROW_FORM), user("this deadline is killing me", "express_distress"))
-    assert policy._choose(in_form) is None
+    # The form takes it as the answer: left to the rules, the express_distress rule started
+    # the crisis protocol mid-GROW on "I don't know, things just feel off at work".
+    assert policy._choose(in_form) == op.GROW_FORM
+
+
+def test_the_distress_intent_sent_as_a_payload_runs_the_protocol(policy):
+    assert policy._choose(tracker(user("/express_distress", "express_distress", 1.0))) == op.SAFETY_ACTION
+    in_form = tracker(ActiveLoop(op.GROW_FORM), user("", "express_distress", 1.0))
+    assert policy._choose(in_form) == op.SAFETY_ACTION
 
 
 def test_anything_else_is_left_to_the_rules(policy):

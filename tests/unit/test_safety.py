@@ -458,3 +458,31 @@ def test_explicit_words_need_less_of_the_classifier():
     assert classifier.EXPLICIT_THRESHOLD < classifier.THRESHOLD
     assert safety.has_distress_cue("wanna die fr") and safety.lexicon.has_explicit_words("wanna die fr")
     assert not safety.lexicon.has_explicit_words("this deadline is killing me")
+
+
+# --- graded reading of the classifier ----------------------------------------------------
+
+@pytest.mark.parametrize("text, p, expected", [
+    ("I can't see a way out of this", 0.95, "crisis"),        # a cue, sure: the protocol
+    ("I can't see a way out of this", 0.7, "ask"),            # a cue, likely: ask first
+    ("I can't see a way out of this", 0.3, None),
+    ("Saturday then. I just wanted someone to know", 0.99, "crisis"),  # no cue: only surer still
+    ("Saturday then. I just wanted someone to know", 0.93, "ask"),
+    ("honestly I want to die", 0.4, "crisis"),                # an explicit word: the protocol at once
+])
+def test_the_classifier_asks_first_unless_sure(monkeypatch, text, p, expected):
+    from bot.safety import classifier
+    monkeypatch.setattr(classifier, "probability", lambda rest, fitted=None: p)
+    assert classifier.tier(text) == expected
+
+
+def test_a_likely_reading_is_a_direct_question_naming_both_dangers(monkeypatch):
+    from bot.safety import classifier, lexicon, replies, risk
+    monkeypatch.setattr(lexicon, "categories_in", lambda text: [])
+    monkeypatch.setattr(classifier, "tier", lambda text: classifier.ASK)
+    reading = risk.assess_text("he's just a lot")
+    assert (reading.level, reading.source) == (safety.CONCERN, "classifier")
+    question = replies.concern(likely=True)
+    assert "ending your life" in question.text and "someone is hurting you" in question.text
+    assert replies.asked_as_likely(question.text) and not replies.asked_as_likely(replies.concern().text)
+    assert "rather ask" in replies.concern_no("us", likely=True).text
