@@ -47,6 +47,7 @@ from bot import dialogue, safety
 from bot.dialogue import (CONTROL_SURE, ESCAPE_INTENTS, EXPECTATIONS, SITUATION_EXPECTATIONS, SURE,
                           Expecting)
 from bot.safety.text import FULL_TEXT_KEY
+from bot.understanding.acts import leave_taking
 
 SAFETY_ACTION = "action_safety"
 SAFETY_CHECK_ACTION = "action_safety_check"
@@ -61,6 +62,7 @@ CONCERN_ANSWER_ACTION = "action_safety_concern_answer"
 GROW_FORM = "grow_form"
 INFORM_ACTION = "action_inform"
 AFFIRM_ACTION = "action_affirm"
+STOP_ACTION = "action_stop_flow"
 
 EXPECTATION_ACTIONS = {name: expectation.action for name, expectation in EXPECTATIONS.items()}
 # Enough to tell that "in two weeks" answers "when shall I check in?" whatever the intent.
@@ -92,7 +94,7 @@ REPAIR_ACTS = {"complaint", "correction"}
 # After these the turn ends: nothing resumes after a safety reply.
 SAFETY_REPLIES = {SAFETY_ACTION, SAFETY_CHECK_ACTION, CONCERN_ACTION, CONCERN_ANSWER_ACTION}
 OVERRIDE_ACTIONS = {*SAFETY_REPLIES, ROLEPLAY_ACTION, PRACTICE_ACTION, SCOPE_ACTION, AFFIRM_ACTION,
-                    INFORM_ACTION, *CONTROL_ACTIONS.values(),
+                    INFORM_ACTION, STOP_ACTION, *CONTROL_ACTIONS.values(),
                     *EXPECTATION_ACTIONS.values()}
 # The actions that may start or resume GROW. Each sets the featurized slot grow_requested
 # (true: the form comes next, the one way into GROW; false: the turn ends).
@@ -253,6 +255,10 @@ class OverridePolicy(Policy):
         if control is not None and not (practising and control not in PRACTICE_ESCAPES):
             # Switch, stop, keep working, delete, export: their intents' rules answer.
             return None
+        if coaching and leave_taking(tracker.latest_message.text or ""):
+            # "thanks, bye" mid-GROW ends it, answers kept (it was read as the next answer:
+            # "bye" -> "When exactly will you take that step?").
+            return STOP_ACTION
         reading = reading_of(tracker)
         confidence = (tracker.latest_message.intent or {}).get("confidence") or 0.0
         if intent == "ask_out_of_scope" and confidence >= SURE and not in_scene:

@@ -14,6 +14,18 @@ _SHORT_ANSWERS = re.compile(r"^(yes|no|yeah|yep|yup|nope|nah|sure|ok(ay)?|fine|m
 
 
 _GOODBYE = re.compile(r"\b(bye|goodbye|see you|see ya|good night|ttyl|talk (to you )?(later|soon|tomorrow))\b")
+# A whole message that only takes leave ("thanks, bye", "gotta go", "that's it for today"):
+# unlike a goodbye word inside an answer ("see you soon" to "when will you talk to her?").
+_LEAVE_TAKING = re.compile(
+    r"(?:(?:ok(?:ay)?|thanks?|thank you|thx|cheers|great|cool|right|alright|anyway|sorry)[\s,.!]*)*"
+    r"(?:bye(?: for now)?|goodbye|see (?:you|ya)(?: later| tomorrow| next time)?|good ?night|ttyl|"
+    r"(?:i )?(?:gotta|got to|have to|need to|must) (?:go|run|leave)(?: now)?|"
+    r"(?:that's|that is|thats) (?:it|all|enough) for (?:today|now)|talk (?:to you )?later)"
+    r"(?:[\s,.!]+(?:for now|then|thanks?|thank you|bye))*[\s,.!]*")
+
+
+def leave_taking(text: str) -> bool:
+    return bool(_LEAVE_TAKING.fullmatch((text or "").strip().lower().replace("\u2019", "'")))
 
 
 _CHOOSING = re.compile(r"\b(whether|which (one|is|do|should|would)|should i (get|have|talk)|"

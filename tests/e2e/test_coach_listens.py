@@ -250,3 +250,10 @@ def test_a_return_visit_opens_on_the_last_step_and_asks_what_was_learned(bot, se
     reply = bot.say(sender, "keep working on it")
     assert personas(reply)[-1] == "coach"
     assert bot.tracker(sender)["slots"]["grow_goal"] == DELEGATE
+
+
+def test_taking_leave_mid_grow_ends_it_without_another_question(bot, sender):
+    start(bot, sender)
+    reply = bot.say(sender, "Thanks, bye.")
+    assert "coach" not in personas(reply), texts(reply)
+    assert bot.tracker(sender)["active_loop"].get("name") is None

@@ -315,3 +315,11 @@ def test_the_grow_aside_rules_are_the_grow_asides():
         rules = yaml.safe_load(handle)["rules"]
     asides = {step["intent"] for rule in rules for step in rule["steps"] if "intent" in step}
     assert asides == set(dialogue.GROW_ASIDES)
+
+
+def test_taking_leave_mid_grow_ends_it_and_an_answer_with_goodbye_words_does_not(policy):
+    for text in ("bye", "Thanks, bye.", "gotta go", "Thanks, that's it for today."):
+        t = tracker(ActiveLoop(op.GROW_FORM), user(text, "goodbye", 0.95))
+        assert policy._choose(t) == op.STOP_ACTION, text
+    t = tracker(ActiveLoop(op.GROW_FORM), user("see you soon, I'll talk to Priya on Monday", "goodbye", 0.9))
+    assert policy._choose(t) is None

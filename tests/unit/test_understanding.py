@@ -263,3 +263,12 @@ def test_a_personal_goal_is_coached_not_refused(text, wanted):
                              [{"name": "ask_out_of_scope", "confidence": 0.98}])
     name = settled["name"] if settled else None
     assert name == wanted if wanted else name != "set_goal"
+
+
+@pytest.mark.parametrize("text, leaving", [
+    ("bye", True), ("Thanks, bye.", True), ("ok thanks, bye for now", True), ("gotta go", True),
+    ("that's it for today", True), ("soon", False), ("See you soon", False), ("thanks", False),
+])
+def test_leave_taking_is_the_whole_message(text, leaving):
+    from bot.understanding.acts import leave_taking
+    assert leave_taking(text) is leaving
