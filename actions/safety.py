@@ -86,7 +86,7 @@ class ActionSafetyConcern(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         risk, _ = read(tracker)
-        say(dispatcher, replies.concern(likely=risk.source == "classifier"))
+        say(dispatcher, replies.concern(likely=risk.source == "classifier", region=region(tracker)))
         return _stop_everything(tracker) + [SlotSet("expecting", "concern_answer"),
                                             SlotSet("roleplay_state", None),
                                             SlotSet("practice_state", None)]

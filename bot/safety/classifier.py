@@ -41,12 +41,17 @@ EXPLICIT_THRESHOLD = 0.3
 # feelings, decisions, breakups, resignations), and an evaluator's coachee was sent to a
 # crisis line sixteen times. So the classifier now grades (dev 5-fold CV with those sets,
 # python -m bench.safety_tune, 3 Dec 2026):
-# - the full protocol at once from 0.9 with a cue, 0.98 without (or an explicit word from
-#   0.3): with the lexicon 0.948 of dev crises, safe conversation 1.5%, look-alikes 0.6%;
+# - the full protocol at once from 0.9 with a word of harm itself (safety_lexicon.yml's
+#   harm_cues), 0.98 without any cue, or 0.3 with an explicit word: with the lexicon 194 of
+#   213 dev crises, safe conversation 2/412, look-alikes 0/164;
 # - a direct question first ("are you thinking about ending your life, or is someone
-#   hurting you?", risk level "concern") where the single threshold used to start the
-#   protocol (0.5 with a cue, 0.9 without), so nothing caught before goes unasked: protocol
-#   or question on 0.991 of dev crises, safe conversation 7.3% (asked once a session).
+#   hurting you?" with a helpline, risk level "concern", once a session) where the single
+#   threshold used to start the protocol (0.5 with a cue, 0.9 without), so nothing caught
+#   before goes unasked: protocol or question on 211/213 dev crises, safe conversation
+#   28/412 asked (0.7/0.95: 208/213 and 18/412).
+# (Those figures from the CV scores of bench.safety_tune. Two evaluators over REST had the
+# protocol started by managers' plain descriptions, "I've gone quiet in meetings", and a
+# question by "I have a 1:1 with him Wednesday" read alone: see probability().)
 FULL_THRESHOLD = 0.9
 FULL_WITHOUT_CUE = 0.98
 THRESHOLD = 0.5
@@ -238,7 +243,11 @@ SPLIT_LONGER_THAN = 200
 def probability(text: str, fitted=None) -> float:
     """How likely the text is a crisis: the whole text and, for a long one, its most
     worrying sentence (a crisis sentence inside a long work story)."""
-    pieces = [text] + ([s for s in _SENTENCE.split(text) if s.strip()] if len(text) > SPLIT_LONGER_THAN else [])
+    # Only a sentence with a word of harm, death or despair counts on its own: alone, "I have
+    # a 1:1 with him Wednesday." reads like a plan (0.94) and asked a manager describing a
+    # report's missed deadlines whether they were thinking of ending their life.
+    pieces = [text] + ([s for s in _SENTENCE.split(text) if s.strip() and lexicon.has_distress_cue(s)]
+                       if len(text) > SPLIT_LONGER_THAN else [])
     if fitted is not None:
         return float(max(fitted.predict_proba([fold(piece) for piece in pieces])[:, 1]))
     return max(_score(fold(piece)) for piece in pieces)
@@ -293,7 +302,11 @@ def tier(text: str) -> Optional[str]:
     if not rest:
         return None
     p = probability(rest)
-    if judge(text, rest, p, FULL_THRESHOLD, FULL_WITHOUT_CUE):
+    # The full protocol from a broad cue alone needs a word of harm itself ("gone", "in front
+    # of", "take it" are cues too; with only those it asks first).
+    if judge(text, rest, p, FULL_THRESHOLD, FULL_WITHOUT_CUE) and (
+            lexicon.has_explicit_words(rest) or lexicon.has_harm_words(rest)
+            or not lexicon.has_distress_cue(rest)):
         return CRISIS
     if judge(text, rest, p):
         # An explicit word of suicide, dying or self-harm is explicit risk: the protocol at once.

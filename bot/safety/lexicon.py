@@ -126,6 +126,17 @@ def _explicit_cues() -> Pattern:
     return compile_pattern(data()["explicit_cues"])
 
 
+@lru_cache(maxsize=None)
+def _harm_cues() -> Pattern:
+    return compile_pattern(data()["harm_cues"])
+
+
+def has_harm_words(text: str) -> bool:
+    """Whether the text holds a word of harm itself (dying, killing, hurting, means, abuse),
+    narrower than has_distress_cue."""
+    return bool(_harm_cues().search(fold(text)))
+
+
 def has_explicit_words(text: str) -> bool:
     """Whether the text holds an explicit word of suicide, dying or self-harm."""
     return bool(_explicit_cues().search(fold(text)))

@@ -115,17 +115,19 @@ def resolved(region: str = "international") -> Reply:
     return host_reply(_prose()["resolved"].format(helpline=_short_helpline(region)))
 
 
-def concern(likely: bool = False) -> Reply:
+def concern(likely: bool = False, region: str = "international") -> Reply:
     """The direct question: after low mood, or (`likely`) after a message the risk
-    classifier found likely but not sure, which asks about both dangers."""
+    classifier found likely but not sure, which asks about both dangers and gives a line."""
     prose = _prose()
     key = "likely" if likely else "concern"
-    return host_reply(prose[key], [button(title) for title in prose[f"{key}_buttons"]])
+    text = prose[key].format(helpline=_short_helpline(region)) if likely else prose[key]
+    return host_reply(text, [button(title) for title in prose[f"{key}_buttons"]])
 
 
 def asked_as_likely(bot_text: str) -> bool:
     """Whether the bot's question was the `likely` one (its answer gets its own thanks)."""
-    return " ".join((bot_text or "").split()) == " ".join(_prose()["likely"].split())
+    opening = " ".join(_prose()["likely"].split()).split("{helpline}")[0]
+    return " ".join((bot_text or "").split()).startswith(opening)
 
 
 def concern_no(region: str = "international", likely: bool = False) -> Reply:

@@ -463,9 +463,10 @@ def test_explicit_words_need_less_of_the_classifier():
 # --- graded reading of the classifier ----------------------------------------------------
 
 @pytest.mark.parametrize("text, p, expected", [
-    ("I can't see a way out of this", 0.95, "crisis"),        # a cue, sure: the protocol
-    ("I can't see a way out of this", 0.7, "ask"),            # a cue, likely: ask first
-    ("I can't see a way out of this", 0.3, None),
+    ("I feel like such a burden to everyone", 0.95, "crisis"),  # a word of harm, sure: the protocol
+    ("I feel like such a burden to everyone", 0.6, "ask"),      # likely: ask first
+    ("I feel like such a burden to everyone", 0.3, None),
+    ("I've gone quiet in every meeting lately", 0.95, "ask"),   # a broad cue only: ask first
     ("Saturday then. I just wanted someone to know", 0.99, "crisis"),  # no cue: only surer still
     ("Saturday then. I just wanted someone to know", 0.93, "ask"),
     ("honestly I want to die", 0.4, "crisis"),                # an explicit word: the protocol at once
@@ -486,3 +487,4 @@ def test_a_likely_reading_is_a_direct_question_naming_both_dangers(monkeypatch):
     assert "ending your life" in question.text and "someone is hurting you" in question.text
     assert replies.asked_as_likely(question.text) and not replies.asked_as_likely(replies.concern().text)
     assert "rather ask" in replies.concern_no("us", likely=True).text
+    assert "988" in replies.concern(likely=True, region="us").text
