@@ -318,6 +318,8 @@ def _options(text: str) -> Optional[Tuple[str, str]]:
 
 
 _AGAINST = re.compile(r"\b(?:rather than|instead of|not|don't|never|avoid)\b", re.I)
+# A step that forbids something ("Don't sign anything today") may settle an either-or.
+_PROHIBITION = re.compile(r"^\s*(?:don't|do not|never|avoid|resist)\b", re.I)
 
 
 def _support(option: str, step: Dict) -> int:
@@ -374,7 +376,8 @@ def _choice(situation: Dict, text: str, state: Optional[Dict] = None) -> List[Re
             if first != second and abs(first - second) > best[0]:
                 best = (abs(first - second), -i, step, 0 if first > second else 1)
         step, picked = best[2], best[3]
-        if step is not None and _support(options[1 - picked], step) < 0:
+        if step is not None and _support(options[1 - picked], step) < 0 \
+                and _PROHIBITION.match(step["text"]):
             # A step of this situation advises against one option ("Don't sign anything
             # today"): that settles it before any rule of thumb.
             return [_say(content["choice_against"].format(
@@ -383,10 +386,10 @@ def _choice(situation: Dict, text: str, state: Optional[Dict] = None) -> List[Re
         general = from_choices(_text()["choices"])
         if general:
             return general
-        if step is not None and best[0] >= 1:
-            return [_say(content["choice_from_step"].format(
-                position=_as_advice(options[picked]), step=_short(step["text"]),
-                why=step["why"]), "advice")]
+        # No position from a step that merely shares words with one option: a mentee was told
+        # "Quit your job to go full-time on the business. It's what the step to ... protect
+        # your day job's performance is for", and "Keep it to yourself" because of a step
+        # about weekly one-on-ones. Without a known choice, what would decide it (below).
     for choice in choices:
         found = [_phrase_found(option, clean) for option in choice["options"]]
         if all(found) and choice["position"] >= 0 and choice.get("why"):

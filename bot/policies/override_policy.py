@@ -63,6 +63,7 @@ GROW_FORM = "grow_form"
 INFORM_ACTION = "action_inform"
 AFFIRM_ACTION = "action_affirm"
 STOP_ACTION = "action_stop_flow"
+ADVICE_ACTION = "action_ask_advice"
 
 EXPECTATION_ACTIONS = {name: expectation.action for name, expectation in EXPECTATIONS.items()}
 # Enough to tell that "in two weeks" answers "when shall I check in?" whatever the intent.
@@ -197,6 +198,20 @@ class OverridePolicy(Policy):
         )
 
     @staticmethod
+    def _part_of_the_work(tracker: DialogueStateTracker, reading: Dict[Text, Any], coaching: bool) -> bool:
+        """A message the classifier calls an everyday request that is really part of the
+        conversation: in GROW anything but a question or request ("I could do the reading
+        on my phone in bed"), and while the mentor has a situation open, a follow-up
+        question ("should I put her on a PIP now or wait until after the launch?"). Evaluators
+        got "That's outside what I'm for" for both."""
+        act = reading.get("act")
+        if coaching:
+            return act not in ("question", "request")
+        state = tracker.get_slot("mentor_state")
+        return (tracker.get_slot("persona") == "mentor" and isinstance(state, dict)
+                and bool(state.get("situation")) and act == "question")
+
+    @staticmethod
     def _scope(tracker: DialogueStateTracker) -> bool:
         return safety.classify_scope(full_text(tracker.latest_message)) is not None
 
@@ -262,6 +277,9 @@ class OverridePolicy(Policy):
         reading = reading_of(tracker)
         confidence = (tracker.latest_message.intent or {}).get("confidence") or 0.0
         if intent == "ask_out_of_scope" and confidence >= SURE and not in_scene:
+            if self._part_of_the_work(tracker, reading, coaching):
+                # The GROW answer, or the mentor's follow-up (the rule would refuse it).
+                return GROW_FORM if coaching else ADVICE_ACTION
             # An everyday request the bot is not for gets its one line in every context
             # (never a GROW answer, never a data change).
             return SCOPE_ACTION

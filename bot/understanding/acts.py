@@ -17,15 +17,24 @@ _GOODBYE = re.compile(r"\b(bye|goodbye|see you|see ya|good night|ttyl|talk (to y
 # A whole message that only takes leave ("thanks, bye", "gotta go", "that's it for today"):
 # unlike a goodbye word inside an answer ("see you soon" to "when will you talk to her?").
 _LEAVE_TAKING = re.compile(
-    r"(?:(?:ok(?:ay)?|thanks?|thank you|thx|cheers|great|cool|right|alright|anyway|sorry)[\s,.!]*)*"
+    r"(?:(?:ok(?:ay)?|k|thanks?|thank you|thx|ty|cheers|great|cool|right|alright|anyway|sorry)[\s,.!]*)*"
     r"(?:bye(?: for now)?|goodbye|see (?:you|ya)(?: later| tomorrow| next time)?|good ?night|ttyl|"
     r"(?:i )?(?:gotta|got to|have to|need to|must) (?:go|run|leave)(?: now)?|"
     r"(?:that's|that is|thats) (?:it|all|enough) for (?:today|now)|talk (?:to you )?later)"
     r"(?:[\s,.!]+(?:for now|then|thanks?|thank you|bye))*[\s,.!]*")
 
 
+_LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
 def leave_taking(text: str) -> bool:
-    return bool(_LEAVE_TAKING.fullmatch((text or "").strip().lower().replace("\u2019", "'")))
+    """The message takes leave: all of it, or its last sentence after a few words of thanks
+    ("Thank you. That helped. Bye.")."""
+    low = (text or "").strip().lower().replace("\u2019", "'")
+    if _LEAVE_TAKING.fullmatch(low):
+        return True
+    sentences = _LAST_SENTENCE.split(low)
+    return len(sentences) > 1 and len(low.split()) <= 12 and bool(_LEAVE_TAKING.fullmatch(sentences[-1]))
 
 
 _CHOOSING = re.compile(r"\b(whether|which (one|is|do|should|would)|should i (get|have|talk)|"

@@ -140,10 +140,21 @@ def test_either_or_takes_a_position_from_a_known_choice():
     assert _text(choice).startswith("Try to negotiate to 160k.")
 
 
-def test_either_or_takes_a_position_from_the_situations_steps():
+def test_either_or_takes_a_position_from_the_situations_own_choices():
     _, choice = _talk("I'm a data analyst learning SQL to move into data engineering",
                       "Should I do a Coursera course or just practise on our company's data?")
     assert _text(choice).startswith("Practise on your company's data.")
+
+
+def test_either_or_takes_no_position_from_a_step_that_only_shares_words():
+    # A mentee was told to quit their job, and to keep struggling from their manager, by steps
+    # that merely shared words with one option.
+    _, choice = _talk("I have a side business designing Shopify stores while working full-time",
+                      "Should I quit my job to go full-time on the business or keep both for another year?")
+    assert not _text(choice).startswith("Quit")
+    _, choice = _talk("I got promoted two months ago and feel like a fraud",
+                      "Should I tell my manager, Lena, that I'm struggling, or keep it to myself?")
+    assert not _text(choice).startswith("Keep it to yourself")
 
 
 def test_either_or_with_nothing_to_go_on_says_what_would_decide_it():

@@ -323,3 +323,17 @@ def test_taking_leave_mid_grow_ends_it_and_an_answer_with_goodbye_words_does_not
         assert policy._choose(t) == op.STOP_ACTION, text
     t = tracker(ActiveLoop(op.GROW_FORM), user("see you soon, I'll talk to Priya on Monday", "goodbye", 0.9))
     assert policy._choose(t) is None
+
+
+def test_an_everyday_guess_that_is_part_of_the_conversation_is_not_out_of_scope(policy):
+    answer = user("I could do the reading on my phone in bed", "ask_out_of_scope", 0.95,
+                  reading={"act": "answer", "confidence": 0.75})
+    assert policy._choose(tracker(ActiveLoop(op.GROW_FORM), answer)) == op.GROW_FORM
+    weather = user("what's the weather in Lisbon?", "ask_out_of_scope", 0.95,
+                   reading={"act": "question", "confidence": 0.8})
+    assert policy._choose(tracker(ActiveLoop(op.GROW_FORM), weather)) == op.SCOPE_ACTION
+    follow_up = user("should I put her on a PIP now or wait until after the launch?", "ask_out_of_scope", 0.95,
+                     reading={"act": "question", "confidence": 0.8})
+    mentoring = (SlotSet("persona", "mentor"), SlotSet("mentor_state", {"situation": "report_missing_deadlines"}))
+    assert policy._choose(tracker(*mentoring, follow_up)) == op.ADVICE_ACTION
+    assert policy._choose(tracker(SlotSet("persona", "mentor"), follow_up)) == op.SCOPE_ACTION

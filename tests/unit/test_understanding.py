@@ -268,6 +268,7 @@ def test_a_personal_goal_is_coached_not_refused(text, wanted):
 @pytest.mark.parametrize("text, leaving", [
     ("bye", True), ("Thanks, bye.", True), ("ok thanks, bye for now", True), ("gotta go", True),
     ("that's it for today", True), ("soon", False), ("See you soon", False), ("thanks", False),
+    ("k bye", True), ("Thank you. That helped. Bye.", True),
 ])
 def test_leave_taking_is_the_whole_message(text, leaving):
     from bot.understanding.acts import leave_taking
