@@ -349,10 +349,10 @@ class ValidateGrowForm(FormValidationAction):
             return {**base, EXPLORE: None, "grow_retry": None,
                     STATE: {**state, "queue": ["hold"] + follow + queue, "held_at": held,
                             "key": move.key.as_dict() if move.key else None}}
-        if move.kind == "checkin":
-            rest = [m for m in state.get("queue") or [] if m != "checkin"]
+        if move.kind in ("checkin", "recap"):
+            rest = [m for m in state.get("queue") or [] if m != move.kind]
             return {**base, EXPLORE: None, "grow_retry": None,
-                    STATE: {**state, "queue": ["checkin"] + rest}}
+                    STATE: {**state, "queue": [move.kind] + rest}}
         # space
         return {**base, "grow_retry": "space"}
 
@@ -414,7 +414,7 @@ class ValidateGrowForm(FormValidationAction):
         elif pending == "takeaway":
             update["takeaway"] = text
             update["took_away"] = True
-        elif pending in ("stay", "hold", "checkin") and move.key is not None \
+        elif pending in ("stay", "hold", "checkin", "recap") and move.key is not None \
                 and move.key.as_dict() != state.get("key") and state.get("stayed", 0) < 1:
             # A new feeling or insight in the answer: stay with it once more.
             update.update(queue=["stay"] + queue, key=move.key.as_dict(), stayed=1)
@@ -568,6 +568,9 @@ class ActionAskGrowExplore(Action):
         if retry == "space":
             reply, question_id = coach.ask("grow_reality", None, [], retry="space",
                                            seed=demo_seed(tracker, EXPLORE))
+        elif queue and queue[0] == "recap":
+            reply, question_id = coach.recap(tracker.current_slot_values(),
+                                             seed=demo_seed(tracker, EXPLORE)), None
         else:
             kind = queue[0] if queue else "hold"
             reply, question_id = coach.explore(

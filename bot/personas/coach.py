@@ -35,7 +35,7 @@ STAGES = ("goal", "reality", "options", "will")
 RETRIES = (None, *Retry)
 # Turns asked through the grow_explore slot: not a GROW answer, a move around it.
 EXPLORE_KINDS = ("contract", "stay", "hold", "repair", "readiness_options", "readiness_will",
-                 "checkin", "takeaway", "explore_goal")
+                 "checkin", "takeaway", "explore_goal", "recap")
 OUTSIDE_KINDS = ("opening", "advice_plea", "advice_plea_repeat", "resource_plea",
                  "progress_done", "progress_made", "progress_not_done", "it_depends", "plan_shared",
                  "followup_due")
@@ -465,6 +465,31 @@ def summary(slots: Mapping[str, Any], seed: Optional[int] = None,
             lines.append(listening["takeaway_line"].format(value=words))
     lines.append(rng.choice(listening["effort"]))
     lines.append(rng.choice(content["closing"]))
+    return Reply("\n".join(lines), COACH, "summary")
+
+
+_RECAP_SLOTS = ("grow_goal", "grow_measure", "grow_reality", "grow_options", "grow_first_step",
+                "grow_deadline", "grow_obstacle")
+
+
+def recap(slots: Mapping[str, Any], seed: Optional[int] = None) -> Reply:
+    """What the person has said so far, when they ask for a summary mid-conversation: each
+    answer in their words (second person, at most SUMMARY_MAX_WORDS, never a complaint or a
+    question to the coach), then the floor back to them. Not the closing summary: nothing
+    is recorded and no plan is implied."""
+    rng = random.Random(seed)
+    spec = _lib()["listening"]["recap"]
+    lines = [rng.choice(spec["intro"])]
+    for slot in _RECAP_SLOTS:
+        value = slots.get(slot)
+        if not _plan_value(value):
+            continue
+        words = _soften(reflect(str(value), max_words=SUMMARY_MAX_WORDS))
+        if words:
+            lines.append(spec["lines"][slot].format(value=words))
+    if len(lines) == 1:
+        lines.append(spec["nothing_yet"])
+    lines.append(rng.choice(spec["questions"]))
     return Reply("\n".join(lines), COACH, "summary")
 
 

@@ -9,6 +9,7 @@ by the understanding reading of the message when the NLU pipeline provides one):
   step_back      "can we go back": the previous stage again
   dont_know_want "I don't know what I want": back to the goal, gently
   hold           "I'm not at the doing stage", "stay with this": no moving on
+  recap          "can you summarise?": what the person said so far, in their words
   checkin        "how are we doing?": a check-in on the conversation itself
   space          silence, "hmm", "...": space, and the question stays open
   answer         anything else; `key` holds a feeling or insight to stay with, if any
@@ -27,10 +28,10 @@ from bot.content import load
 from bot.personas.reflect import clean, plain, second_person
 
 MOVES = ("repair", "topic_change", "start_over", "step_back", "dont_know_want", "hold",
-         "checkin", "space", "answer")
+         "recap", "checkin", "space", "answer")
 # Moves the coach handles inside GROW even when the intent classifier reads something else.
 IN_GROW_MOVES = {"repair", "topic_change", "start_over", "step_back", "dont_know_want", "hold",
-                 "checkin"}
+                 "recap", "checkin"}
 # How sure the understanding reading must be before its act or control decides a move.
 READING_SURE = 0.85
 KINDS = ("insight", "feeling", "contradiction", "value", "metaphor")
@@ -153,6 +154,8 @@ def move_of(text: str, reading: Any = None) -> Move:
         return Move("dont_know_want")
     if _match_control("hold", low):
         return Move("hold", key=key_words(text, force=True))
+    if _match_control("recap", low):
+        return Move("recap")
     if _match_control("checkin", low):
         return Move("checkin")
     stripped = re.sub(r"[\s.\u2026!?,;:-]+", " ", low).strip()

@@ -257,3 +257,12 @@ def test_taking_leave_mid_grow_ends_it_without_another_question(bot, sender):
     reply = bot.say(sender, "Thanks, bye.")
     assert "coach" not in personas(reply), texts(reply)
     assert bot.tracker(sender)["active_loop"].get("name") is None
+
+
+def test_a_summary_request_mid_grow_gives_back_what_was_said(bot, sender):
+    start(bot, sender)
+    reply = bot.say(sender, "Can you summarise?")
+    summary = [m for m in reply if (m.get("metadata") or {}).get("technique") == "summary"]
+    assert summary, texts(reply)
+    assert "delegat" in summary[0]["text"].lower()
+    assert_coach_message(summary[0]["text"])

@@ -338,3 +338,20 @@ def test_a_plea_that_opened_grow_is_a_plea_and_the_second_offers_the_mentor():
     reply = session.say("what should I do then? just tell me", intent="ask_advice")
     assert "mentor" in reply.lower()
     assert_coach_message(reply)
+
+
+@pytest.mark.parametrize("text", ["Can you summarise?", "can you sum it up for me", "what have we got so far",
+                                  "summarise please"])
+def test_a_summary_request_is_a_recap(text):
+    assert listen.move_of(text).kind == "recap"
+
+
+def test_the_recap_gives_back_what_was_said_and_nothing_else():
+    reply = coach.recap({"grow_goal": "I want to pass my AWS exam by June 15th",
+                         "grow_reality": "my manager Priya is waiting on it",
+                         "grow_options": "this is useless"}, seed=1)
+    assert reply.technique == "summary" and reply.persona == "coach"
+    assert "you want to pass your AWS exam by June 15th" in reply.text
+    assert "your manager Priya" in reply.text and "useless" not in reply.text
+    assert reply.text.rstrip().endswith("?")
+    assert "not much yet" in coach.recap({}, seed=1).text
