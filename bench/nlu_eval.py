@@ -2,7 +2,7 @@
 running server's /model/parse so they describe exactly the model being benchmarked."""
 import asyncio
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import aiohttp
 
@@ -16,8 +16,8 @@ def load_examples(path: Path) -> List[Tuple[str, str]]:
     return [(e.get("text"), e.get("intent")) for e in load_data(str(path)).intent_examples]
 
 
-async def _parse_all(url: str, texts: List[str]) -> List[str]:
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+async def _parse_all(url: str, texts: List[str], headers: Optional[Dict[str, str]] = None) -> List[str]:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60), headers=headers) as session:
         predicted = []
         for text in texts:
             async with session.post(f"{url}/model/parse", json={"text": text}) as response:
@@ -27,10 +27,11 @@ async def _parse_all(url: str, texts: List[str]) -> List[str]:
         return predicted
 
 
-def evaluate(url: str, path: Path) -> Dict[str, float]:
+def evaluate(url: str, path: Path, headers: Optional[Dict[str, str]] = None) -> Dict[str, float]:
+    """`headers`: the API token's (the HTTP API is guarded as deployed)."""
     examples = load_examples(path)
     expected = [intent for _, intent in examples]
-    predicted = asyncio.run(_parse_all(url, [text for text, _ in examples]))
+    predicted = asyncio.run(_parse_all(url, [text for text, _ in examples], headers))
     misses = [f"{t!r}: {e} -> {p}" for (t, e), p in zip(examples, predicted) if e != p]
     return {
         "n": len(expected),

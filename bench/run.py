@@ -229,7 +229,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             results[side].update(measured[side])
 
         log("held-out NLU test set through /model/parse")
-        results["ours"]["nlu"] = nlu_eval.evaluate(ours.url, PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml")
+        results["ours"]["nlu"] = nlu_eval.evaluate(
+            ours.url, PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml",
+            {"Authorization": f"Bearer {ours.servers.cfg['token']}"})
         results["ours"]["memory_mb"] = ours.memory_mb()
         results["baseline"]["memory_mb"] = base.memory_mb()
     except BaseException:
