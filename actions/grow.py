@@ -235,6 +235,12 @@ class ValidateGrowForm(FormValidationAction):
             return {slot: None, "grow_retry": retry, "advice_requests": float(count),
                     "offer": Offer.MENTOR.value if count >= 2 else None}
         move = listen.move_of(text, reading_of(tracker))
+        if move.kind == "repair":
+            # "Thursday the 14th, I already said that.": a complaint that still answers the
+            # date or the scale question is the answer (with the complaint left out).
+            answer = self._answer_inside_complaint(slot, text, tracker)
+            if answer:
+                text, value, move = answer, answer, listen.Move("answer")
         if move.kind not in ("answer", "space") or (slot == EXPLORE and move.kind == "space"):
             if not (slot == EXPLORE and state.get("queue", [None])[0] in ("readiness_options", "readiness_will")
                     and listen.ready_to_move_on(text) is not None):
@@ -287,6 +293,21 @@ class ValidateGrowForm(FormValidationAction):
         if all(values.get(s) for s in coach.GROW_SLOTS) and not state.get("took_away"):
             queue.append("takeaway")
         return {**filled, STATE: {**state, "queue": queue}}
+
+    @staticmethod
+    def _answer_inside_complaint(slot: str, text: str, tracker: Tracker) -> Optional[str]:
+        """The parts of the message that are not the complaint, if they answer the date or
+        the scale question; else None."""
+        parts = [p.strip() for p in re.split(r"[,.;!]+\s*", text) if p.strip()]
+        rest = ", ".join(p for p in parts if listen.move_of(p).kind != "repair")
+        if not rest:
+            return None
+        if slot == "grow_deadline" and listen.given_details(rest, now_utc(), person_timezone(tracker)).get("when"):
+            return rest
+        if slot in ("grow_commitment", "grow_commitment_followup"):
+            score = coach.parse_scale(rest)
+            return str(score) if score is not None else None
+        return None
 
     @staticmethod
     def _given(slot: str, text: str, state: Dict[str, Any], tracker: Tracker) -> Dict[Text, Any]:

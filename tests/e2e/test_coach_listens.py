@@ -266,3 +266,12 @@ def test_a_summary_request_mid_grow_gives_back_what_was_said(bot, sender):
     assert summary, texts(reply)
     assert "delegat" in summary[0]["text"].lower()
     assert_coach_message(summary[0]["text"])
+
+
+def test_a_date_said_again_with_a_complaint_is_still_the_answer(bot, sender):
+    # "Thursday the 14th, I already said that." got "I got ahead of you there": the date was lost.
+    start(bot, sender)
+    answer_until(bot, sender, "grow_deadline", {"grow_first_step": "ask Sam to take over the weekly report"})
+    reply = bot.say(sender, "Next Thursday, I already said that.")
+    assert "ahead of you" not in " ".join(texts(reply))
+    assert "Thursday" in (bot.tracker(sender)["slots"].get("grow_deadline") or "")
