@@ -221,10 +221,17 @@ def _short(text: Optional[str], names: Sequence[str] = ()) -> Optional[str]:
     return _soften(words)
 
 
+# A greeting before the content ("Hi, I'm back. I had the talk with Raj.") is not what
+# the person is reporting: "So your plan is this: hi, you're back." (PCC evaluator).
+_SOCIAL_LEAD = re.compile(r"^\s*(?:(?:hi|hello|hey|hiya|morning|good (?:morning|afternoon|evening)|"
+                          r"ok(?:ay)?|so|thanks?|thank you)\b[^.!?]{0,30}[.!?]+\s*)+", re.I)
+
+
 def _reflection(rng: random.Random, answer: Optional[str], templates: Sequence[str],
                 max_words: Optional[int] = None) -> Optional[str]:
     """A template filled with the person's words (a resume, a progress report): only when
     the message may be reflected and its words fit whole."""
+    answer = _SOCIAL_LEAD.sub("", answer or "") or answer
     if not answer or not listen.reflectable(answer):
         return None
     words = _short(answer)

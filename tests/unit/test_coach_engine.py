@@ -397,3 +397,10 @@ def test_goals_and_goal_areas_are_not_situations(text):
 ])
 def test_carry_on_is_not_an_answer(text, offered, expected):
     assert coach.says_carry_on(text, offered) is expected
+
+
+def test_a_greeting_before_the_report_is_not_given_back():
+    from bot.personas import coach
+    reply, _ = coach.outside_grow("plan_shared", None,
+                                  "Hi, I'm back. I had the conversation with Raj on Thursday like we planned.", seed=1)
+    assert "hi, you're back" not in reply.text.lower() and "you're back" not in reply.text.lower()
