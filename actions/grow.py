@@ -295,6 +295,14 @@ class ValidateGrowForm(FormValidationAction):
         return {**filled, STATE: {**state, "queue": queue}}
 
     @staticmethod
+    def _is_step(text: str, tracker: Tracker) -> bool:
+        """A committed action with a time: "I'll ...", "I'm going to ..." and a date."""
+        reading = reading_of(tracker)
+        planned = getattr(reading, "act", None) == "plan" or bool(
+            re.match(r"\s*(?:ok(?:ay)?,?\s*)?i(?:'ll| will| am going to|'m going to)\b", text, re.I))
+        return planned and bool(listen.given_details(text, now_utc(), person_timezone(tracker)).get("when"))
+
+    @staticmethod
     def _answer_inside_complaint(slot: str, text: str, tracker: Tracker) -> Optional[str]:
         """The parts of the message that are not the complaint, if they answer the date or
         the scale question; else None."""
@@ -383,6 +391,15 @@ class ValidateGrowForm(FormValidationAction):
         pending = queue.pop(0) if queue else None
         notes = list(state.get("notes") or [])[-8:]
         done = {EXPLORE: None, "grow_retry": None, "grow_last_answer": None, "grow_last_slot": None}
+        if pending in ("readiness_options", "readiness_will") and self._is_step(text, tracker):
+            # "I'll ask Sam at our 1:1 next Thursday": the step and its date, whatever else
+            # the words say about moving on ("next").
+            filled = {**done, "grow_first_step": text, "grow_last_answer": text,
+                      "grow_last_slot": "grow_first_step"}
+            if not tracker.get_slot("grow_options"):
+                filled["grow_options"] = text  # the step chosen is the option taken
+            filled.update(self._given("grow_first_step", text, state, tracker))
+            return {**filled, STATE: {**state, "queue": [m for m in queue if m != "readiness_will"]}}
         if pending in ("readiness_options", "readiness_will"):
             ready = listen.ready_to_move_on(text)
             if ready is False:

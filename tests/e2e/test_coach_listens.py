@@ -275,3 +275,20 @@ def test_a_date_said_again_with_a_complaint_is_still_the_answer(bot, sender):
     reply = bot.say(sender, "Next Thursday, I already said that.")
     assert "ahead of you" not in " ".join(texts(reply))
     assert "Thursday" in (bot.tracker(sender)["slots"].get("grow_deadline") or "")
+
+
+def test_a_step_with_its_date_at_the_options_question_is_taken_as_the_step(bot, sender):
+    # "I'll do it at our 1:1 this Thursday, the 14th." got "Which would help more now:
+    # choosing a step, or looking at more options?"
+    from tests.e2e.coachee import answer_for
+    start(bot, sender)
+    for _ in range(14):
+        if where(bot, sender) == {"slot": "grow_explore", "move": "readiness_options"}:
+            break
+        bot.say(sender, answer_for(bot, sender, DELEGATION_BY_SLOT))
+    else:
+        raise AssertionError("the coach never asked whether to look at options")
+    reply = bot.say(sender, "I'll ask Sam to take over the weekly report at our 1:1 next Thursday.")
+    slots = bot.tracker(sender)["slots"]
+    assert slots.get("grow_first_step") and slots.get("grow_deadline"), texts(reply)
+    assert where(bot, sender)["move"] != "readiness_will", texts(reply)
