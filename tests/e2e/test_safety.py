@@ -266,5 +266,7 @@ def test_plain_feelings_mid_grow_are_answers_not_a_crisis(bot, sender):
                  "It went better than expected. Jon said he'd been overloaded and didn't want to say.",
                  "I realised I've been protecting the dream instead of living it."]:
         reply = bot.say(sender, text)
-        assert "988" not in " ".join(texts(reply)), text
+        # Never the full protocol (it opens the safety check); at most the direct question,
+        # once a session, which carries a helpline line of its own.
         assert bot.tracker(sender)["slots"]["safety_check"] is not True, text
+        assert "Please reach a person" not in " ".join(texts(reply)), text
