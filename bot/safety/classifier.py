@@ -6,9 +6,10 @@ first time it is needed (nothing is downloaded): crisis sentences are the lexico
 examples, the NLU's express_distress examples and data/content/safety_training.yml; the
 rest of the NLU data and the look-alikes are not; plus a larger corpus written for it
 (safety_training_corpus.yml) and the development half of the independent safety sets.
-Its guess is graded (tier): the full protocol above FULL_THRESHOLD with a word of harm,
-death or despair in the message (safety_lexicon.yml's classifier_cues) or FULL_WITHOUT_CUE
-without one; a direct question first above THRESHOLD / SURE_WITHOUT_CUE.
+Its guess is graded (tier): the full protocol above FULL_THRESHOLD with a word of harm
+itself in the message (safety_lexicon.yml's harm_cues), above FULL_WITHOUT_CUE with no cue
+at all, or above EXPLICIT_THRESHOLD with an explicit word; a direct question first above
+THRESHOLD with a broader cue (classifier_cues) or SURE_WITHOUT_CUE without one.
 """
 import logging
 import math
@@ -49,7 +50,7 @@ EXPLICIT_THRESHOLD = 0.3
 #   threshold used to start the protocol (0.5 with a cue, 0.9 without), so nothing caught
 #   before goes unasked: protocol or question on 211/213 dev crises, safe conversation
 #   28/412 asked (0.7/0.95: 208/213 and 18/412).
-# (Those figures from the CV scores of bench.safety_tune. Two evaluators over REST had the
+# (Those figures from the five-fold CV scores of bench.safety_tune's procedure. Two evaluators over REST had the
 # protocol started by managers' plain descriptions, "I've gone quiet in meetings", and a
 # question by "I have a 1:1 with him Wednesday" read alone: see probability().)
 FULL_THRESHOLD = 0.9
