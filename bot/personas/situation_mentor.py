@@ -26,6 +26,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from bot.content import load
 from bot.personas import details as detail_finder
 from bot.personas import roleplay, situations
+from bot.personas.reflect import second_person
 from bot.reply import Reply, button
 
 MENTOR = "mentor"
@@ -288,9 +289,6 @@ _OPTION_LEAD = re.compile(
     r"^(?:.*?[.!:;]\s+)?(?:is it better to|would it be better to|is it wiser to|better to)\s+", re.I)
 _STARTS_WITH_THING = re.compile(r"^(?:a|an|the|one|two|three|four|five|some|more|my|his|her|"
                                 r"their|\d[\w.,]*)\b", re.I)
-_YOURS = {"i": "you", "i'm": "you're", "i've": "you've", "i'd": "you'd", "me": "you",
-          "my": "your", "myself": "yourself", "we": "you", "our": "your", "us": "you",
-          "am": "are", "mine": "yours"}
 
 
 def _options(text: str) -> Optional[Tuple[str, str]]:
@@ -333,8 +331,7 @@ def _support(option: str, step: Dict) -> int:
 
 
 def _as_advice(option: str) -> str:
-    words = [(_YOURS.get(w.lower(), w) if w.lower() in _YOURS else w) for w in option.split()]
-    said = " ".join(words)
+    said = second_person(option)  # the coach's pronoun swap: "keep it to myself" -> "yourself"
     return said[0].upper() + said[1:]
 
 
